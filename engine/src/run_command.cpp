@@ -1,0 +1,89 @@
+#include <unistd.h>
+
+#include <iostream>
+#include <set>
+
+#include "commands.hpp"
+#include "engine.hpp"
+#include "job_runner.hpp"
+#include "signal_watcher.hpp"
+
+namespace ktrdr::engine {
+namespace {
+
+void print_errors(const std::vector<Error>& errors) {
+  for (const Error& error : errors) std::cerr << "ktrdr: error: " << error.message << "\n";
+}
+
+std::string unknown_kind_message(const PluginHost& plugins, const std::string& kind) {
+  if (const PluginEntry* entry = plugins.declaring(kind);
+      entry != nullptr && entry->status == PluginStatus::kRefused) {
+    return "job kind `" + kind + "` is provided by plugin '" + entry->name +
+           "', which was refused: " + entry->refusal;
+  }
+  std::string known;
+  for (const PluginEntry& entry : plugins.plugins()) {
+    if (entry.status == PluginStatus::kRefused || entry.status == PluginStatus::kShadowed) continue;
+    for (const std::string& k : entry.kinds) known += (known.empty() ? "" : ", ") + k;
+  }
+  std::string path;
+  for (const auto& dir : plugins.search_path()) path += (path.empty() ? "" : ":") + dir.string();
+  return "unknown job kind `" + kind + "` (known kinds: " + (known.empty() ? "none" : known) +
+         "; plugin search path: " + path + ")";
+}
+
+}  // namespace
+
+int run_command(const GlobalOptions& global, const RunOptions& options) {
+  // Before any thread exists, so that every thread inherits the blocked signal mask.
+  CancellationSource run_source;
+  SignalWatcher signals(run_source, [](std::string_view what) {
+    std::cerr << "\nktrdr: " << what << std::endl;
+  });
+
+  JobFileLoad load = parse_job_file(options.job_file);
+  std::vector<ParamOverride> overrides;
+  for (const std::string& text : options.sets) {
+    auto parsed = parse_param_override(text);
+    if (parsed.ok()) {
+      overrides.push_back(std::move(*parsed));
+    } else {
+      load.errors.push_back(parsed.error());
+    }
+  }
+  if (!load.ok()) {
+    print_errors(load.errors);
+    return kExitBadInput;
+  }
+
+  Engine engine(PluginHost::default_search_path(global.plugin_dirs), global.threads);
+  std::set<std::string> kinds;
+  for (const JobSpec& job : load.file.jobs) kinds.insert(job.kind);
+  (void)engine.plugins().load_for(kinds);
+  for (const PluginEntry& entry : engine.plugins().plugins()) {
+    if (entry.status == PluginStatus::kRefused) {
+      std::cerr << "ktrdr: warning: plugin '" << entry.name << "' (" << entry.path.string()
+                << ") refused: " << entry.refusal << "\n";
+    }
+  }
+  std::vector<Error> errors;
+  resolve_job_params(
+      load.file, overrides,
+      [&](const std::string& kind) -> const ParamSchema* {
+        const JobKindSpec* spec = engine.plugins().find_kind(kind);
+        return spec == nullptr ? nullptr : &spec->schema;
+      },
+      [&](const std::string& kind) { return unknown_kind_message(engine.plugins(), kind); },
+      errors);
+  if (!errors.empty()) {
+    print_errors(errors);
+    return kExitBadInput;
+  }
+
+  auto sink = make_progress_sink(options.progress, std::cout, isatty(STDOUT_FILENO) == 1);
+  JobRunner runner(engine, *sink);
+  const auto reports = runner.run(load.file, run_source.token());
+  return JobRunner::exit_code(reports, run_source.is_cancelled());
+}
+
+}  // namespace ktrdr::engine

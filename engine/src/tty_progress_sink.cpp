@@ -1,0 +1,120 @@
+#include "tty_progress_sink.hpp"
+
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+namespace ktrdr::engine {
+namespace {
+
+constexpr const char* kClearLine = "\r\033[K";
+constexpr const char* kGreen = "\033[32m";
+constexpr const char* kRed = "\033[31m";
+constexpr const char* kYellow = "\033[33m";
+constexpr const char* kReset = "\033[0m";
+constexpr int kBarWidth = 20;
+
+std::size_t terminal_width() {
+  winsize size{};
+  if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 20) return size.ws_col;
+  return 100;
+}
+
+std::string bar(double percentage) {
+  const int filled = static_cast<int>(std::lround(percentage / 100.0 * kBarWidth));
+  std::string text = "[";
+  for (int i = 0; i < kBarWidth; ++i) text += i < filled ? "#" : "-";
+  return text + "]";
+}
+
+// Cuts `text` to `width` visible characters, counting UTF-8 code points.
+std::string fit(const std::string& text, std::size_t width) {
+  std::size_t visible = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80 && ++visible > width) {
+      return text.substr(0, i);
+    }
+  }
+  return text;
+}
+
+std::string clock(double seconds) {
+  const auto total = static_cast<long long>(seconds);
+  char text[32];
+  std::snprintf(text, sizeof text, "%lld:%02lld", total / 60, total % 60);
+  return text;
+}
+
+}  // namespace
+
+void TtyProgressSink::clear_line_locked() {
+  if (line_drawn_) out_ << kClearLine;
+  line_drawn_ = false;
+}
+
+void TtyProgressSink::job_started(const JobSpec& job, const OperationRecord& record) {
+  std::lock_guard lock(mutex_);
+  clear_line_locked();
+  out_ << "▶ " << job.name << " (" << job.kind << ")";
+  if (auto mode = record.routing.get_string("mode"); mode && *mode != "local") {
+    out_ << " via " << record.routing.get_string("url").value_or(*mode);
+  }
+  out_ << "\n" << std::flush;
+}
+
+void TtyProgressSink::operation_changed(const JobSpec& job, const OperationRecord& record) {
+  if (is_terminal(record.state)) return;
+  std::lock_guard lock(mutex_);
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_draw_ < kMinRedraw) return;
+  last_draw_ = now;
+  const ProgressState& p = record.progress;
+  char percent[16];
+  std::snprintf(percent, sizeof percent, "%5.1f%%", p.percentage);
+  std::string line = job.name + " " + bar(p.percentage) + " " + percent;
+  if (!p.message.empty()) line += " " + p.message;
+  if (p.items_total > 0) {
+    line += " · " + format_count(p.items_done) + "/" + format_count(p.items_total);
+  }
+  if (p.items_per_second > 0) {
+    char rate[32];
+    std::snprintf(rate, sizeof rate, " · %.1f/s", p.items_per_second);
+    line += rate;
+  }
+  const double elapsed =
+      std::chrono::duration<double>(p.updated_at - (record.started_at ? *record.started_at
+                                                                       : record.created_at))
+          .count();
+  line += " · " + clock(std::max(0.0, elapsed));
+  if (p.eta_seconds) line += " · ETA " + clock(*p.eta_seconds);
+  if (record.cancel_requested) line += " · cancelling…";
+  out_ << kClearLine << fit(line, terminal_width() - 1) << std::flush;
+  line_drawn_ = true;
+}
+
+void TtyProgressSink::job_finished(const JobReport& report) {
+  std::lock_guard lock(mutex_);
+  clear_line_locked();
+  const char* colour = report.outcome == JobOutcome::kCompleted ? kGreen
+                       : report.outcome == JobOutcome::kFailed  ? kRed
+                                                                : kYellow;
+  const char* mark = report.outcome == JobOutcome::kCompleted ? "✔"
+                     : report.outcome == JobOutcome::kFailed  ? "✘"
+                                                              : "■";
+  out_ << colour << mark << " " << report.name << " " << to_string(report.outcome) << kReset;
+  if (report.record) out_ << " in " << format_seconds(report.seconds());
+  if (report.error) out_ << ": " << report.error->message;
+  if (!report.skip_reason.empty()) out_ << ": " << report.skip_reason;
+  out_ << "\n" << std::flush;
+}
+
+void TtyProgressSink::run_finished(const std::vector<JobReport>& reports, int exit_code) {
+  std::lock_guard lock(mutex_);
+  clear_line_locked();
+  write_run_summary(out_, reports, exit_code);
+}
+
+}  // namespace ktrdr::engine

@@ -1,0 +1,25 @@
+// The example plugin's two exports: its descriptor (read by the engine before loading) and its
+// register function.
+#include <memory>
+
+#include "ktrdr/sdk/plugin_api.hpp"
+#include "primes_manager.hpp"
+#include "primes_progress_renderer.hpp"
+
+KTRDR_PLUGIN_DESCRIPTOR("example", KTRDR_EXAMPLE_VERSION, "example.primes");
+
+extern "C" KTRDR_PLUGIN_EXPORT void ktrdr_plugin_register(ktrdr::PluginRegistrar& registrar) {
+  auto manager = std::make_shared<example::PrimesManager>(registrar.host());
+  registrar.add_job_kind({.kind = example::kPrimesKind,
+                          .description = "Count the primes below a limit (segmented sieve)",
+                          .schema = example::PrimesManager::schema(),
+                          .start = [manager = manager.get()](const ktrdr::OperationRequest& r) {
+                            return manager->start(r);
+                          }});
+  registrar.set_renderer(manager->renderer_ptr());
+  registrar.add_adapter({.name = "PrimesAdapter",
+                         .env_prefix = manager->env_prefix(),
+                         .default_url = example::kDefaultHostServiceUrl,
+                         .description = "counts in-process, or on `ktrdr serve --plugin example`"});
+  registrar.keep(manager);
+}

@@ -1,0 +1,55 @@
+// ParamSchema: the parameters a job kind accepts — names, types, defaults, ranges, choices,
+// patterns and cross-field checks. The engine validates a job's params against it before the job
+// starts. Immutable after registration; thread-safe to validate from many threads.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ktrdr/sdk/error.hpp"
+#include "ktrdr/sdk/json.hpp"
+
+namespace ktrdr {
+
+enum class ParamType { kString, kInteger, kNumber, kBoolean, kStringList, kObject, kAny };
+std::string_view to_string(ParamType type) noexcept;
+
+struct ParamSpec {
+  std::string name;
+  ParamType type = ParamType::kString;
+  bool required = false;
+  Json default_value;  // applied when absent (null = no default)
+  std::string description;
+  std::optional<double> minimum;  // numbers and integers
+  std::optional<double> maximum;
+  std::vector<std::string> choices;  // strings (and each string of a list)
+  std::string pattern;               // ECMAScript regex a string must match entirely
+};
+
+class ParamSchema {
+ public:
+  // A cross-field check run after every field passed; returns an error naming the field.
+  using Check = std::function<std::optional<Error>(const Json& params)>;
+
+  ParamSchema& add(ParamSpec spec);
+  ParamSchema& check(Check check);
+
+  // Fills defaults into `params` and returns every problem found (empty = valid). Each error is
+  // invalid_argument with context "field" = the parameter's name. Unknown parameters are errors.
+  // Integers are accepted where numbers are expected; numbers with no fraction where integers
+  // are expected.
+  std::vector<Error> validate(Json& params) const;
+
+  const std::vector<ParamSpec>& params() const { return specs_; }
+  const ParamSpec* find(std::string_view name) const;
+  // [{"name", "type", "required", "default", "description", …}] for `ktrdr plugins --json`.
+  Json to_json() const;
+
+ private:
+  std::vector<ParamSpec> specs_;
+  std::vector<Check> checks_;
+};
+
+}  // namespace ktrdr

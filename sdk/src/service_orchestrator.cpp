@@ -1,0 +1,124 @@
+// ServiceOrchestrator and OperationContext: managed operations on the engine's executor.
+#include "ktrdr/sdk/service_orchestrator.hpp"
+
+#include <exception>
+
+namespace ktrdr {
+
+// --- OperationContext ---
+
+OperationContext::OperationContext(std::string id, const Json& params, RoutingDecision routing,
+                                   CancellationToken token, ProgressReporter& reporter,
+                                   OperationRegistry& registry)
+    : id_(std::move(id)),
+      params_(params),
+      routing_(std::move(routing)),
+      token_(std::move(token)),
+      reporter_(reporter),
+      registry_(registry) {}
+
+void OperationContext::add_warning(std::string warning) {
+  registry_.add_warning(id_, std::move(warning));
+}
+
+void OperationContext::set_partial_result(Json partial) {
+  std::lock_guard lock(mutex_);
+  partial_ = std::move(partial);
+}
+
+Json OperationContext::partial_result() const {
+  std::lock_guard lock(mutex_);
+  return partial_;
+}
+
+// --- ServiceOrchestrator ---
+
+ServiceOrchestrator::ServiceOrchestrator(HostServices services, std::string env_prefix,
+                                         std::string default_url,
+                                         std::shared_ptr<const ProgressRenderer> renderer,
+                                         EnvLookup env)
+    : services_(services),
+      env_prefix_(std::move(env_prefix)),
+      default_url_(std::move(default_url)),
+      renderer_(renderer ? std::move(renderer) : std::make_shared<DefaultProgressRenderer>()),
+      env_(env ? std::move(env) : process_env()) {}
+
+Result<RoutingDecision> ServiceOrchestrator::routing(const RoutingOverride& job_override) const {
+  return resolve_routing(env_prefix_, default_url_, job_override, env_);
+}
+
+ProgressCallback ServiceOrchestrator::rendering(ProgressCallback sink) const {
+  return [renderer = renderer_, sink = std::move(sink)](const ProgressState& state) {
+    if (!sink) return;
+    ProgressState rendered = state;
+    rendered.message = renderer->render_message(state);
+    sink(rendered);
+  };
+}
+
+Result<std::string> ServiceOrchestrator::start_managed_operation(const OperationRequest& request,
+                                                                 OperationBody body) {
+  if (!services_.registry || !services_.executor) {
+    return Error::internal(env_prefix_ + " orchestrator has no operation registry or executor",
+                           {{"kind", request.kind}});
+  }
+  auto decision = routing(request.routing);
+  if (!decision) return std::move(decision).error();
+
+  const auto source = CancellationSource::linked_to(request.parent);
+  if (request.timeout) source.cancel_after(*request.timeout);
+  std::string id = services_.registry->create(request.kind, request.name, request.params, source);
+  services_.registry->set_routing(id, decision->to_json());
+  // The task owns copies of all it needs: the request may be gone by the time it runs.
+  services_.executor->post(
+      [this, id, kind = request.kind, params = request.params,
+       routing = std::move(decision).value(), token = source.token(),
+       body = std::move(body)] { run_managed(id, kind, params, routing, token, body); });
+  return id;
+}
+
+void ServiceOrchestrator::run_managed(const std::string& id, const std::string& kind,
+                                      const Json& params, const RoutingDecision& routing,
+                                      const CancellationToken& token,
+                                      const OperationBody& body) const {
+  OperationRegistry& registry = *services_.registry;
+  if (token.is_cancelled()) {  // cancelled while queued: the body never starts
+    registry.finish_cancelled(id);
+    return;
+  }
+  if (!registry.mark_running(id)) return;  // not pending: someone else owns this record
+
+  ProgressReporter reporter(rendering(
+      [&registry, &id](const ProgressState& state) { registry.update_progress(id, state); }));
+  OperationContext context(id, params, routing, token, reporter, registry);
+  try {
+    Json result = body(context);
+    if (token.is_cancelled()) {
+      registry.finish_cancelled(id,
+                                result.is_null() ? context.partial_result() : std::move(result));
+      return;
+    }
+    reporter.root().finish();
+    reporter.flush();
+    registry.complete(id, std::move(result));
+  } catch (const CancelledError&) {
+    registry.finish_cancelled(id, context.partial_result());
+  } catch (const ErrorException& e) {
+    if (token.is_cancelled() && e.error().code == ErrorCode::kCancelled) {
+      registry.finish_cancelled(id, context.partial_result());
+    } else {
+      registry.fail(id, e.error(), context.partial_result());
+    }
+  } catch (const std::exception& e) {
+    registry.fail(
+        id, Error::internal("unexpected error in " + kind + ": " + e.what(), {{"kind", kind}}),
+        context.partial_result());
+  } catch (...) {
+    registry.fail(
+        id,
+        Error::internal("unexpected error in " + kind + ": unknown exception", {{"kind", kind}}),
+        context.partial_result());
+  }
+}
+
+}  // namespace ktrdr

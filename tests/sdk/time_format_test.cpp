@@ -1,0 +1,63 @@
+#include "ktrdr/sdk/time_format.hpp"
+
+#include <date/date.h>
+
+#include <catch2/catch.hpp>
+
+using namespace std::chrono_literals;
+
+namespace {
+
+ktrdr::SystemTime at(int y, unsigned m, unsigned d, std::chrono::nanoseconds time_of_day = {}) {
+  return date::sys_days(date::year(y) / m / d) + time_of_day;
+}
+
+}  // namespace
+
+TEST_CASE("times format as ISO-8601 UTC, optionally with milliseconds", "[sdk][time]") {
+  const auto t = at(2024, 1, 2, 14h + 30min + 5s + 123456789ns);
+  CHECK(ktrdr::to_iso8601(t) == "2024-01-02T14:30:05Z");
+  CHECK(ktrdr::to_iso8601(t, true) == "2024-01-02T14:30:05.123Z");
+  CHECK(ktrdr::to_iso8601(at(1969, 12, 31, 23h + 59min + 59s + 500ms), true) ==
+        "1969-12-31T23:59:59.500Z");
+}
+
+TEST_CASE("parse accepts dates, minutes, seconds and fractions with or without Z", "[sdk][time]") {
+  struct Case {
+    const char* text;
+    ktrdr::SystemTime expected;
+  };
+  const Case cases[] = {
+      {"2024-01-02", at(2024, 1, 2)},
+      {"2024-01-02T14:30", at(2024, 1, 2, 14h + 30min)},
+      {"2024-01-02T14:30Z", at(2024, 1, 2, 14h + 30min)},
+      {"2024-01-02T14:30:05", at(2024, 1, 2, 14h + 30min + 5s)},
+      {"2024-01-02T14:30:05Z", at(2024, 1, 2, 14h + 30min + 5s)},
+      {"2024-01-02T14:30:05.123Z", at(2024, 1, 2, 14h + 30min + 5s + 123ms)},
+      {"2024-01-02T14:30:05.123456", at(2024, 1, 2, 14h + 30min + 5s + 123456us)},
+  };
+  for (const auto& c : cases) {
+    INFO(c.text);
+    auto parsed = ktrdr::parse_iso8601(c.text);
+    REQUIRE(parsed.ok());
+    CHECK(*parsed == c.expected);
+  }
+}
+
+TEST_CASE("formatting and parsing round-trip", "[sdk][time]") {
+  const auto t = at(2026, 11, 28, 10h + 15min + 42ms);
+  auto parsed = ktrdr::parse_iso8601(ktrdr::to_iso8601(t, true));
+  REQUIRE(parsed.ok());
+  CHECK(*parsed == t);
+}
+
+TEST_CASE("invalid times are errors naming the text", "[sdk][time]") {
+  for (const char* text : {"", "yesterday", "2024-13-01", "2024-01-02T25:00", "2024-01-02 junk",
+                           "2024-01-02T14:30:05+02:00"}) {
+    INFO(text);
+    auto parsed = ktrdr::parse_iso8601(text);
+    REQUIRE_FALSE(parsed.ok());
+    CHECK(parsed.error().code == ktrdr::ErrorCode::kParse);
+    CHECK(parsed.error().get("value") == text);
+  }
+}
