@@ -2,6 +2,7 @@
 #include "ktrdr/sdk/service_orchestrator.hpp"
 
 #include <exception>
+#include <optional>
 
 namespace ktrdr {
 
@@ -91,33 +92,32 @@ void ServiceOrchestrator::run_managed(const std::string& id, const std::string& 
   ProgressReporter reporter(rendering(
       [&registry, &id](const ProgressState& state) { registry.update_progress(id, state); }));
   OperationContext context(id, params, routing, token, reporter, registry);
+  Json result;
+  std::optional<Error> error;
+  bool cancelled = false;
   try {
-    Json result = body(context);
-    if (token.is_cancelled()) {
-      registry.finish_cancelled(id,
-                                result.is_null() ? context.partial_result() : std::move(result));
-      return;
-    }
-    reporter.root().finish();
-    reporter.flush();
-    registry.complete(id, std::move(result));
+    result = body(context);
+    cancelled = token.is_cancelled();
   } catch (const CancelledError&) {
-    registry.finish_cancelled(id, context.partial_result());
+    cancelled = true;
   } catch (const ErrorException& e) {
-    if (token.is_cancelled() && e.error().code == ErrorCode::kCancelled) {
-      registry.finish_cancelled(id, context.partial_result());
-    } else {
-      registry.fail(id, e.error(), context.partial_result());
-    }
+    cancelled = token.is_cancelled() && e.error().code == ErrorCode::kCancelled;
+    if (!cancelled) error = e.error();
   } catch (const std::exception& e) {
-    registry.fail(
-        id, Error::internal("unexpected error in " + kind + ": " + e.what(), {{"kind", kind}}),
-        context.partial_result());
+    error = Error::internal("unexpected error in " + kind + ": " + e.what(), {{"kind", kind}});
   } catch (...) {
-    registry.fail(
-        id,
-        Error::internal("unexpected error in " + kind + ": unknown exception", {{"kind", kind}}),
-        context.partial_result());
+    error = Error::internal("unexpected error in " + kind + ": unknown exception",
+                            {{"kind", kind}});
+  }
+  // The record keeps the last progress, including what the throttle held back.
+  if (!cancelled && !error) reporter.root().finish();
+  reporter.flush();
+  if (error) {
+    registry.fail(id, std::move(*error), context.partial_result());
+  } else if (cancelled) {
+    registry.finish_cancelled(id, result.is_null() ? context.partial_result() : std::move(result));
+  } else {
+    registry.complete(id, std::move(result));
   }
 }
 

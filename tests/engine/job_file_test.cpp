@@ -183,7 +183,7 @@ TEST_CASE("params are resolved against the kind's schema with located errors",
   }
 }
 
-TEST_CASE("--set values are read as YAML", "[engine][jobfile]") {
+TEST_CASE("param overrides given with --set are read as YAML", "[engine][jobfile]") {
   CHECK(parse_param_override("limit=10")->value.as_int() == 10);
   CHECK(parse_param_override("job.flag=true")->job == "job");
   CHECK(parse_param_override("symbols=[A, B]")->value.as_string_array() ==
