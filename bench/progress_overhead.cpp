@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -16,6 +17,7 @@
 #include "ktrdr/sdk/progress.hpp"
 #include "ktrdr/sdk/progress_renderer.hpp"
 #include "prime_counter.hpp"
+#include "primes_progress.hpp"
 #include "stats.hpp"
 
 namespace {
@@ -37,19 +39,6 @@ struct RunResult {
 
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-// The context PrimesManager::count sets before sieving.
-ktrdr::Json initial_context(const example::PrimeCounter& counter, std::uint64_t limit,
-                            unsigned threads) {
-  ktrdr::Json context = ktrdr::Json::object();
-  context.set("operation", "prime_counting")
-      .set("limit", limit)
-      .set("current_chunk", 0)
-      .set("total_chunks", counter.chunks_total())
-      .set("primes_found", 0)
-      .set("threads", threads);
-  return context;
 }
 
 // Baseline: the same sieve, reporting nothing.
@@ -80,21 +69,13 @@ RunResult run_reported(const example::PrimeCounter& counter, std::uint64_t limit
     latest = std::move(rendered);
     ++result.emissions;
   });
-  std::optional<ktrdr::ProgressStep> sieve;
-  timed([&] {
-    reporter.set_context(initial_context(counter, limit, threads));
-    const ktrdr::PhasePlan phases(reporter.root(), {{"sieve", 100}});
-    sieve = phases.enter(0);
-  });
+  std::optional<example::PrimesProgress> progress;
+  timed([&] { progress.emplace(reporter, limit, counter.chunks_total(), threads); });
 
   const example::PrimeCount count = counter.count(
       ktrdr::CancellationToken{},
       [&](std::uint64_t done, std::uint64_t total, std::uint64_t found) {
-        timed([&] {
-          reporter.set_context_field("current_chunk", done);
-          reporter.set_context_field("primes_found", found);
-          sieve->set_items(static_cast<std::int64_t>(done), static_cast<std::int64_t>(total));
-        });
+        timed([&] { progress->chunk_done(done, total, found); });
       });
   result.seconds = seconds_since(start);
   result.reporting_seconds =
@@ -104,20 +85,18 @@ RunResult run_reported(const example::PrimeCounter& counter, std::uint64_t limit
   return result;
 }
 
-// Median ns per `update(reporter, step, i, total)` call on a reporter whose throttle never opens,
-// and how many states it emitted anyway (should be 0).
-template <class Update>
-std::pair<double, std::uint64_t> throttled_cost(const example::PrimeCounter& counter,
-                                                Update update) {
+// Median ns per update call on a reporter whose throttle never opens, and how many states it
+// emitted anyway (should be 0). `make_update(reporter)` returns the update: a callable(i, total).
+template <class MakeUpdate>
+std::pair<double, std::uint64_t> throttled_cost(MakeUpdate make_update) {
   std::vector<double> ns_per_call;
   std::uint64_t emissions = 0;
   for (int repetition = 0; repetition < kMicroRepetitions; ++repetition) {
     ktrdr::ProgressReporter reporter([&](const ktrdr::ProgressState&) { ++emissions; },
                                      {.min_interval = std::chrono::hours{1}});
-    reporter.set_context(initial_context(counter, /*limit=*/0, /*threads=*/1));
-    const ktrdr::ProgressStep step = reporter.root();
+    const auto update = make_update(reporter);
     const Clock::time_point start = Clock::now();
-    for (std::int64_t i = 1; i <= kMicroCalls; ++i) update(reporter, step, i, kMicroCalls + 1);
+    for (std::int64_t i = 1; i <= kMicroCalls; ++i) update(i, kMicroCalls + 1);
     ns_per_call.push_back(seconds_since(start) * 1e9 / static_cast<double>(kMicroCalls));
   }
   return {ktrdr::bench::summarize(ns_per_call).p50, emissions};
@@ -201,19 +180,23 @@ int main(int argc, char** argv) {
     comparisons.push_back(compare(limit, chunk_size, threads, runs));
   }
 
-  const example::PrimeCounter micro_counter(limit, chunk_size, 1);
-  const auto [set_items_ns, set_items_emissions] = throttled_cost(
-      micro_counter, [](ktrdr::ProgressReporter&, const ktrdr::ProgressStep& step, std::int64_t i,
-                        std::int64_t total) { step.set_items(i, total); });
-  const auto [update_ns, update_emissions] = throttled_cost(
-      micro_counter, [](ktrdr::ProgressReporter& reporter, const ktrdr::ProgressStep& step,
-                        std::int64_t i, std::int64_t total) {
-        reporter.set_context_field("current_chunk", i);
-        reporter.set_context_field("primes_found", i);
-        step.set_items(i, total);
+  const std::uint64_t chunks = example::PrimeCounter(limit, chunk_size, 1).chunks_total();
+  const auto [set_items_ns, set_items_emissions] =
+      throttled_cost([](ktrdr::ProgressReporter& reporter) {
+        return [step = reporter.root()](std::int64_t i, std::int64_t total) {
+          step.set_items(i, total);
+        };
       });
+  const auto [update_ns, update_emissions] = throttled_cost([](ktrdr::ProgressReporter& reporter) {
+    auto progress = std::make_shared<example::PrimesProgress>(
+        reporter, /*limit=*/0, static_cast<std::uint64_t>(kMicroCalls + 1), /*threads=*/1u);
+    return [progress](std::int64_t i, std::int64_t total) {
+      progress->chunk_done(static_cast<std::uint64_t>(i), static_cast<std::uint64_t>(total),
+                           static_cast<std::uint64_t>(i));
+    };
+  });
   const double chunk_ms =
-      comparisons.front().silent_median * 1e3 / static_cast<double>(micro_counter.chunks_total());
+      comparisons.front().silent_median * 1e3 / static_cast<double>(chunks);
   std::printf("\nthrottled, in a tight loop (median of %d x %s calls):\n", kMicroRepetitions,
               ktrdr::format_count(kMicroCalls).c_str());
   std::printf("  ProgressStep::set_items              %7.1f ns/call (%llu emitted)\n", set_items_ns,

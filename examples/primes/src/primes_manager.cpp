@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "prime_counter.hpp"
+#include "primes_progress.hpp"
 #include "primes_progress_renderer.hpp"
 
 namespace example {
@@ -61,23 +62,10 @@ ktrdr::Json PrimesManager::count(ktrdr::OperationContext& context) {
   const auto threads = static_cast<unsigned>(*context.params().get_int("threads"));
   const PrimeCounter counter(limit, chunk, threads);
 
-  ktrdr::ProgressReporter& reporter = context.reporter();
-  ktrdr::Json progress_context = ktrdr::Json::object();
-  progress_context.set("operation", "prime_counting")
-      .set("limit", limit)
-      .set("current_chunk", 0)
-      .set("total_chunks", counter.chunks_total())
-      .set("primes_found", 0)
-      .set("threads", threads);
-  reporter.set_context(progress_context);
-  const ktrdr::PhasePlan phases(context.progress(), {{"sieve", 100}});
-  const ktrdr::ProgressStep sieve = phases.enter(0);
-
+  const PrimesProgress progress(context.reporter(), limit, counter.chunks_total(), threads);
   const PrimeCount result = counter.count(
-      context.token(), [&](std::uint64_t done, std::uint64_t total, std::uint64_t found) {
-        reporter.set_context_field("current_chunk", done);
-        reporter.set_context_field("primes_found", found);
-        sieve.set_items(static_cast<std::int64_t>(done), static_cast<std::int64_t>(total));
+      context.token(), [&progress](std::uint64_t done, std::uint64_t total, std::uint64_t found) {
+        progress.chunk_done(done, total, found);
       });
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
