@@ -5,7 +5,8 @@ set -euo pipefail
 
 packages=(
   g++ cmake ninja-build git ca-certificates
-  libboost-dev rapidjson-dev libyaml-cpp-dev libcli11-dev catch2
+  libboost-dev rapidjson-dev libyaml-cpp-dev libcli11-dev catch2 libsqlite3-dev
+  curl
 )
 
 missing=()

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -27,5 +28,25 @@ struct PluginsOptions {
   bool json = false;
 };
 int plugins_command(const GlobalOptions& global, const PluginsOptions& options);
+
+struct ServeOptions {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8000;  // 0 = any free port (printed)
+  std::vector<std::string> plugins;  // empty = every plugin found
+  std::filesystem::path db;          // empty = OperationStore::default_path()
+};
+int serve_command(const GlobalOptions& global, const ServeOptions& options);
+
+struct OpsOptions {
+  std::string url;  // empty = KTRDR_API_URL, else http://127.0.0.1:8000
+  std::string action;  // list | show | cancel | watch
+  std::string id;
+  std::string status;
+  std::string kind;
+  std::size_t limit = 20;
+  bool json = false;
+  ProgressStyle progress = ProgressStyle::kAuto;
+};
+int ops_command(const GlobalOptions& global, const OpsOptions& options);
 
 }  // namespace ktrdr::engine

@@ -1,4 +1,5 @@
-// ktrdr: the engine's command line — run job files, list plugins.
+// ktrdr: the engine's command line — run job files, list plugins, serve the operations API and
+// control a server's operations.
 #include <CLI/CLI.hpp>
 
 #include <iostream>
@@ -35,6 +36,40 @@ int main(int argc, char** argv) {
   auto* plugins_cmd = app.add_subcommand("plugins", "List plugins, their job kinds and status");
   plugins_cmd->add_flag("--json", plugins.json, "Machine-readable output");
 
+  ServeOptions serve;
+  auto* serve_cmd = app.add_subcommand(
+      "serve", "Serve the operations API (and the plugins' routes): a host service");
+  serve_cmd->add_option("--host", serve.host, "Address to bind")->capture_default_str();
+  serve_cmd->add_option("--port", serve.port, "Port to listen on (0: any free port)")
+      ->capture_default_str();
+  serve_cmd->add_option("--plugin", serve.plugins,
+                        "Load only this plugin (repeatable; default: every plugin found)");
+  serve_cmd->add_option("--db", serve.db,
+                        "Operations database (default: $XDG_DATA_HOME/ktrdr/operations.db)");
+
+  OpsOptions ops;
+  auto* ops_cmd = app.add_subcommand("ops", "Inspect and control the operations of a server");
+  ops_cmd->require_subcommand(1);
+  ops_cmd->add_option("--url", ops.url,
+                      "The server (default: $KTRDR_API_URL, else http://127.0.0.1:8000)");
+  auto* list_cmd = ops_cmd->add_subcommand("list", "List operations, newest first");
+  list_cmd->add_option("--status", ops.status, "pending|running|completed|failed|cancelled");
+  list_cmd->add_option("--kind", ops.kind, "Only this job kind");
+  list_cmd->add_option("--limit", ops.limit, "How many")->capture_default_str();
+  list_cmd->add_flag("--json", ops.json, "Machine-readable output");
+  auto* show_cmd = ops_cmd->add_subcommand("show", "Show one operation's record");
+  show_cmd->add_option("id", ops.id, "Operation id")->required();
+  show_cmd->add_flag("--json", ops.json, "Compact JSON");
+  auto* cancel_cmd = ops_cmd->add_subcommand("cancel", "Cancel an operation");
+  cancel_cmd->add_option("id", ops.id, "Operation id")->required();
+  auto* watch_cmd = ops_cmd->add_subcommand(
+      "watch", "Follow an operation's progress (Ctrl-C stops watching, never cancels)");
+  watch_cmd->add_option("id", ops.id, "Operation id")->required();
+  std::string watch_progress = "auto";
+  watch_cmd->add_option("--progress", watch_progress, "Progress display")
+      ->check(CLI::IsMember({"auto", "tty", "plain", "json"}))
+      ->capture_default_str();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -45,6 +80,12 @@ int main(int argc, char** argv) {
     if (run_cmd->parsed()) {
       run.progress = *progress_style_from_string(progress);
       return run_command(global, run);
+    }
+    if (serve_cmd->parsed()) return serve_command(global, serve);
+    if (ops_cmd->parsed()) {
+      for (auto* sub : ops_cmd->get_subcommands()) ops.action = sub->get_name();
+      ops.progress = *progress_style_from_string(watch_progress);
+      return ops_command(global, ops);
     }
     return plugins_command(global, plugins);
   } catch (const std::exception& e) {

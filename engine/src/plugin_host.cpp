@@ -45,10 +45,14 @@ struct PluginHost::Loaded {
   std::vector<std::shared_ptr<void>> kept;
   std::shared_ptr<const ProgressRenderer> renderer;
   std::vector<AdapterSpec> adapters;
+  std::vector<RouteSpec> routes;
+  std::vector<HealthCheck> health_checks;
   std::map<std::string, JobKindSpec, std::less<>> kinds;
 
   void drop_objects() {
     kinds.clear();
+    health_checks.clear();
+    routes.clear();
     adapters.clear();
     renderer.reset();
     kept.clear();
@@ -98,6 +102,20 @@ class Registrar final : public PluginRegistrar {
     loaded_.renderer = std::move(renderer);
   }
   void add_adapter(AdapterSpec spec) override { loaded_.adapters.push_back(std::move(spec)); }
+  void add_route(RouteSpec spec) override {
+    if (!spec.handler || spec.pattern.empty() || spec.pattern[0] != '/') {
+      problems_.push_back("route '" + spec.pattern + "' needs a pattern starting with / and a handler");
+      return;
+    }
+    loaded_.routes.push_back(std::move(spec));
+  }
+  void add_health_check(HealthCheck check) override {
+    if (!check.check) {
+      problems_.push_back("health check '" + check.name + "' has no function");
+      return;
+    }
+    loaded_.health_checks.push_back(std::move(check));
+  }
   void keep(std::shared_ptr<void> object) override { loaded_.kept.push_back(std::move(object)); }
 
   // Every problem, including declared kinds that were never registered.
@@ -290,6 +308,16 @@ void PluginHost::load_all() {
   }
 }
 
+std::set<std::string> PluginHost::load_named(const std::set<std::string>& names) {
+  std::set<std::string> missing = names;
+  for (PluginEntry& entry : entries_) {
+    if (!names.contains(entry.name) || entry.status == PluginStatus::kShadowed) continue;
+    missing.erase(entry.name);
+    if (entry.status == PluginStatus::kAvailable) load(entry);
+  }
+  return missing;
+}
+
 const PluginEntry* PluginHost::declaring(std::string_view kind) const {
   const PluginEntry* refused = nullptr;
   for (const PluginEntry& entry : entries_) {
@@ -320,6 +348,25 @@ std::shared_ptr<const ProgressRenderer> PluginHost::renderer_for(std::string_vie
 std::vector<AdapterSpec> PluginHost::adapters(std::string_view plugin) const {
   auto it = loaded_.find(std::string(plugin));
   return it == loaded_.end() ? std::vector<AdapterSpec>{} : it->second->adapters;
+}
+
+std::vector<RouteSpec> PluginHost::routes() const {
+  std::vector<RouteSpec> all;
+  for (const auto& [name, loaded] : loaded_) {
+    all.insert(all.end(), loaded->routes.begin(), loaded->routes.end());
+  }
+  return all;
+}
+
+std::vector<HealthCheck> PluginHost::health_checks() const {
+  std::vector<HealthCheck> all;
+  for (const auto& [name, loaded] : loaded_) {
+    for (HealthCheck check : loaded->health_checks) {
+      check.name = name + "." + check.name;
+      all.push_back(std::move(check));
+    }
+  }
+  return all;
 }
 
 std::vector<std::string> PluginHost::known_kinds() const {

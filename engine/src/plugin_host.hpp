@@ -54,6 +54,8 @@ class PluginHost {
   // plugin provides afterwards.
   std::set<std::string> load_for(const std::set<std::string>& kinds);
   void load_all();
+  // Loads the available plugins named in `names`; returns the names no plugin has.
+  std::set<std::string> load_named(const std::set<std::string>& names);
 
   const std::vector<PluginEntry>& plugins() const { return entries_; }
   const std::vector<std::filesystem::path>& search_path() const { return search_path_; }
@@ -65,6 +67,9 @@ class PluginHost {
   std::shared_ptr<const ProgressRenderer> renderer_for(std::string_view kind) const;
   // Adapters registered by the plugin named `plugin`.
   std::vector<AdapterSpec> adapters(std::string_view plugin) const;
+  // Domain routes and health checks of the loaded plugins.
+  std::vector<RouteSpec> routes() const;
+  std::vector<HealthCheck> health_checks() const;
   // Every kind registered by loaded plugins, sorted.
   std::vector<std::string> known_kinds() const;
 

@@ -41,10 +41,16 @@ std::string fit(const std::string& text, std::size_t width) {
   return text;
 }
 
+// "0:07", "12:34", "2:05:09".
 std::string clock(double seconds) {
   const auto total = static_cast<long long>(seconds);
   char text[32];
-  std::snprintf(text, sizeof text, "%lld:%02lld", total / 60, total % 60);
+  if (total >= 3600) {
+    std::snprintf(text, sizeof text, "%lld:%02lld:%02lld", total / 3600, (total / 60) % 60,
+                  total % 60);
+  } else {
+    std::snprintf(text, sizeof text, "%lld:%02lld", total / 60, total % 60);
+  }
   return text;
 }
 
@@ -74,23 +80,24 @@ void TtyProgressSink::operation_changed(const JobSpec& job, const OperationRecor
   const ProgressState& p = record.progress;
   char percent[16];
   std::snprintf(percent, sizeof percent, "%5.1f%%", p.percentage);
-  std::string line = job.name + " " + bar(p.percentage) + " " + percent;
-  if (!p.message.empty()) line += " " + p.message;
-  if (p.items_total > 0) {
-    line += " · " + format_count(p.items_done) + "/" + format_count(p.items_total);
-  }
+  // Numbers first, so a narrow terminal cuts the domain message, not the ETA.
+  const double elapsed =
+      std::chrono::duration<double>(p.updated_at - (record.started_at ? *record.started_at
+                                                                       : record.created_at))
+          .count();
+  std::string line = job.name + " " + bar(p.percentage) + " " + percent + " " +
+                     clock(std::max(0.0, elapsed));
+  if (p.eta_seconds) line += " ETA " + clock(*p.eta_seconds);
   if (p.items_per_second > 0) {
     char rate[32];
     std::snprintf(rate, sizeof rate, " · %.1f/s", p.items_per_second);
     line += rate;
   }
-  const double elapsed =
-      std::chrono::duration<double>(p.updated_at - (record.started_at ? *record.started_at
-                                                                       : record.created_at))
-          .count();
-  line += " · " + clock(std::max(0.0, elapsed));
-  if (p.eta_seconds) line += " · ETA " + clock(*p.eta_seconds);
   if (record.cancel_requested) line += " · cancelling…";
+  if (!p.message.empty()) line += " · " + p.message;
+  if (p.items_total > 0) {
+    line += " · " + format_count(p.items_done) + "/" + format_count(p.items_total);
+  }
   out_ << kClearLine << fit(line, terminal_width() - 1) << std::flush;
   line_drawn_ = true;
 }

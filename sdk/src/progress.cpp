@@ -157,6 +157,22 @@ void ProgressReporter::set_context(Json context) {
   publish(std::move(lock), /*force=*/false, Clock::now());
 }
 
+void ProgressReporter::mirror(const ProgressState& remote) {
+  std::unique_lock lock(mutex_);
+  const bool phase_changed =
+      remote.step != state_.step || remote.step_index != state_.step_index;
+  state_.percentage = std::max(state_.percentage, clamp_percentage(remote.percentage));
+  state_.step = remote.step;
+  state_.step_index = remote.step_index;
+  state_.step_count = remote.step_count;
+  state_.items_done = remote.items_done;
+  state_.items_total = remote.items_total;
+  state_.items_per_second = remote.items_per_second;
+  state_.eta_seconds = remote.eta_seconds;
+  state_.context = remote.context;
+  publish(std::move(lock), phase_changed, Clock::now());
+}
+
 void ProgressReporter::flush() { emit(std::unique_lock(mutex_), Clock::now()); }
 
 ProgressState ProgressReporter::snapshot() const {

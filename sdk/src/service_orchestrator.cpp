@@ -1,6 +1,8 @@
 // ServiceOrchestrator and OperationContext: managed operations on the engine's executor.
 #include "ktrdr/sdk/service_orchestrator.hpp"
 
+#include "ktrdr/sdk/remote_operation.hpp"
+
 #include <exception>
 #include <optional>
 
@@ -16,10 +18,17 @@ OperationContext::OperationContext(std::string id, const Json& params, RoutingDe
       routing_(std::move(routing)),
       token_(std::move(token)),
       reporter_(reporter),
-      registry_(registry) {}
+      registry_(registry),
+      routing_record_(routing_.to_json()) {}
 
 void OperationContext::add_warning(std::string warning) {
   registry_.add_warning(id_, std::move(warning));
+}
+
+void OperationContext::set_routing_detail(std::string_view key, std::string_view value) {
+  std::lock_guard lock(mutex_);
+  routing_record_.set(key, value);
+  registry_.set_routing(id_, routing_record_);
 }
 
 void OperationContext::set_partial_result(Json partial) {
@@ -57,6 +66,17 @@ ProgressCallback ServiceOrchestrator::rendering(ProgressCallback sink) const {
   };
 }
 
+Result<HostServiceClient*> ServiceOrchestrator::host_client(const std::string& url) const {
+  std::lock_guard lock(clients_mutex_);
+  if (auto it = clients_.find(url); it != clients_.end()) return it->second.get();
+  AdapterOptions options;
+  options.service_name = env_prefix_ + " host service";
+  options.bearer_token = env_("KTRDR_API_TOKEN").value_or("");
+  auto client = HostServiceClient::create(url, std::move(options));
+  if (!client) return std::move(client).error();
+  return clients_.emplace(url, std::move(*client)).first->second.get();
+}
+
 Result<std::string> ServiceOrchestrator::start_managed_operation(const OperationRequest& request,
                                                                  OperationBody body) {
   if (!services_.registry || !services_.executor) {
@@ -65,6 +85,13 @@ Result<std::string> ServiceOrchestrator::start_managed_operation(const Operation
   }
   auto decision = routing(request.routing);
   if (!decision) return std::move(decision).error();
+  if (decision->mode == RoutingMode::kHostService) {
+    auto client = host_client(decision->url);
+    if (!client) return std::move(client).error();
+    body = [client = *client, kind = request.kind, name = request.name](OperationContext& c) {
+      return run_on_host_service(c, *client, kind, name);
+    };
+  }
 
   const auto source = CancellationSource::linked_to(request.parent);
   if (request.timeout) source.cancel_after(*request.timeout);

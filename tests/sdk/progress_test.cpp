@@ -242,3 +242,31 @@ TEST_CASE("a progress state survives a JSON round trip", "[sdk][progress]") {
   CHECK(back.started_at == state.started_at);
   CHECK(ProgressState::from_json(ktrdr::Json::object()).step_count == 0);
 }
+
+TEST_CASE("mirroring a remote state copies it but never lowers the percentage",
+          "[sdk][progress]") {
+  std::vector<ProgressState> emitted;
+  ProgressReporter reporter([&](const ProgressState& state) { emitted.push_back(state); },
+                            {.min_interval = std::chrono::hours(1)});
+  reporter.root().set_fraction(0.4);
+  ProgressState remote;
+  remote.percentage = 25.0;  // behind what this reporter already showed
+  remote.step = "sieve";
+  remote.step_index = 2;
+  remote.step_count = 3;
+  remote.items_done = 7;
+  remote.items_total = 9;
+  remote.context.set("operation", "prime_counting");
+  reporter.mirror(remote);
+  const ProgressState mirrored = reporter.snapshot();
+  CHECK(mirrored.percentage == Approx(40.0));
+  CHECK(mirrored.step == "sieve");
+  CHECK(mirrored.step_index == 2);
+  CHECK(mirrored.items_done == 7);
+  CHECK(mirrored.context.get_string("operation") == "prime_counting");
+  REQUIRE_FALSE(emitted.empty());  // a new step is a phase change: emitted at once
+  CHECK(emitted.back().step == "sieve");
+  remote.percentage = 60.0;
+  reporter.mirror(remote);
+  CHECK(reporter.snapshot().percentage == Approx(60.0));
+}

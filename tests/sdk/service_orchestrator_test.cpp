@@ -287,17 +287,23 @@ TEST_CASE("a bad routing setting is returned as an error and nothing is register
 TEST_CASE("routing follows the environment unless the job overrides it",
           "[sdk][orchestrator][routing]") {
   Engine engine(Env{{"USE_TRAINING_HOST_SERVICE", "true"},
-                    {"TRAINING_HOST_SERVICE_URL", "http://gpu-box:5002"}});
-  SECTION("the environment") {
-    std::string url;
-    const OperationRecord record = engine.run_to_end(train_request(), [&](OperationContext& ctx) {
-      url = ctx.routing().url;
+                    {"TRAINING_HOST_SERVICE_URL", "http://127.0.0.1:9"}});
+  SECTION("the environment: the operation goes to the host service, not the local body") {
+    bool ran_locally = false;
+    const OperationRecord record = engine.run_to_end(train_request(), [&](OperationContext&) {
+      ran_locally = true;
       return Json::object();
     });
-    CHECK(url == "http://gpu-box:5002");
+    CHECK_FALSE(ran_locally);
     CHECK(record.routing.get_string("mode") == "host_service");
-    CHECK(record.routing.get_string("url") == "http://gpu-box:5002");
+    CHECK(record.routing.get_string("url") == "http://127.0.0.1:9");
     CHECK(record.routing.get_string("source") == "env USE_TRAINING_HOST_SERVICE");
+    // Nothing listens there: a clear failure naming the service and the URL.
+    CHECK(record.state == OperationState::kFailed);
+    REQUIRE(record.error.has_value());
+    CHECK(record.error->code == ktrdr::ErrorCode::kConnectionRefused);
+    CHECK_THAT(record.error->message, Catch::Contains("TRAINING host service") &&
+                                          Catch::Contains("http://127.0.0.1:9"));
   }
   SECTION("the job's own choice") {
     OperationRequest request = train_request();

@@ -54,7 +54,7 @@ Subprocess::Subprocess(std::vector<std::string> argv, std::map<std::string, std:
   for (auto& s : argv) arg_ptrs.push_back(s.data());
   arg_ptrs.push_back(nullptr);
 
-  const int rc = posix_spawn(&pid_, arg_ptrs[0], &actions, &attributes, arg_ptrs.data(),
+  const int rc = posix_spawnp(&pid_, arg_ptrs[0], &actions, &attributes, arg_ptrs.data(),
                              env_ptrs.data());
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attributes);

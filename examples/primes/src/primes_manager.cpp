@@ -1,7 +1,9 @@
 #include "primes_manager.hpp"
 
+#include <charconv>
 #include <chrono>
 
+#include "ktrdr/sdk/progress_renderer.hpp"
 #include "prime_counter.hpp"
 #include "primes_progress.hpp"
 #include "primes_progress_renderer.hpp"
@@ -53,6 +55,26 @@ ktrdr::ParamSchema PrimesManager::schema() {
 
 ktrdr::Result<std::string> PrimesManager::start(const ktrdr::OperationRequest& request) {
   return start_managed_operation(request, &PrimesManager::count);
+}
+
+ktrdr::ServerResponse PrimesManager::prime_count_route(const ktrdr::ServerRequest& request) {
+  constexpr std::uint64_t kMaxBelow = 100'000'000;
+  const auto below = request.query.find("below");
+  std::uint64_t limit = 0;
+  if (below != request.query.end()) {
+    std::from_chars(below->second.data(), below->second.data() + below->second.size(), limit);
+  }
+  if (limit < 2 || limit > kMaxBelow) {
+    return ktrdr::ServerResponse::error(ktrdr::Error::invalid_argument(
+        "`below` must be a number from 2 to " + ktrdr::format_count(kMaxBelow),
+        {{"field", "below"}}));
+  }
+  const PrimeCount count =
+      PrimeCounter(limit, 1'000'000, 1)
+          .count(ktrdr::CancellationToken{}, [](std::uint64_t, std::uint64_t, std::uint64_t) {});
+  ktrdr::Json body = ktrdr::Json::object();
+  body.set("below", limit).set("primes", count.primes);
+  return ktrdr::ServerResponse::json(body);
 }
 
 ktrdr::Json PrimesManager::count(ktrdr::OperationContext& context) {

@@ -4,6 +4,7 @@
 
 #include <memory>
 
+#include "ktrdr/sdk/host_service.hpp"
 #include "ktrdr/sdk/param_schema.hpp"
 #include "ktrdr/sdk/service_orchestrator.hpp"
 
@@ -20,6 +21,10 @@ class PrimesManager final : public ktrdr::ServiceOrchestrator {
   static ktrdr::ParamSchema schema();
   // Starts counting for a validated request; returns the operation id.
   ktrdr::Result<std::string> start(const ktrdr::OperationRequest& request);
+
+  // The domain route GET /example/prime-count?below=N (N ≤ 10^8): counts at once, in the
+  // request, and answers {"below": N, "primes": count}.
+  static ktrdr::ServerResponse prime_count_route(const ktrdr::ServerRequest& request);
 
  private:
   static ktrdr::Json count(ktrdr::OperationContext& context);

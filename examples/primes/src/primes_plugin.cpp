@@ -1,6 +1,7 @@
 // The example plugin's two exports: its descriptor (read by the engine before loading) and its
 // register function.
 #include <memory>
+#include <thread>
 
 #include "ktrdr/sdk/plugin_api.hpp"
 #include "primes_manager.hpp"
@@ -21,5 +22,14 @@ extern "C" KTRDR_PLUGIN_EXPORT void ktrdr_plugin_register(ktrdr::PluginRegistrar
                          .env_prefix = manager->env_prefix(),
                          .default_url = example::kDefaultHostServiceUrl,
                          .description = "counts in-process, or on `ktrdr serve --plugin example`"});
+  registrar.add_route({.method = ktrdr::HttpMethod::kGet,
+                       .pattern = "/example/prime-count",
+                       .handler = &example::PrimesManager::prime_count_route});
+  registrar.add_health_check({.name = "sieve", .check = [] {
+                                ktrdr::Json check = ktrdr::Json::object();
+                                check.set("ok", true).set("hardware_threads",
+                                                          std::thread::hardware_concurrency());
+                                return check;
+                              }});
   registrar.keep(manager);
 }

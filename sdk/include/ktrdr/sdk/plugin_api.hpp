@@ -18,6 +18,7 @@
 #include <memory>
 #include <string>
 
+#include "ktrdr/sdk/host_service.hpp"
 #include "ktrdr/sdk/param_schema.hpp"
 #include "ktrdr/sdk/progress_renderer.hpp"
 #include "ktrdr/sdk/result.hpp"
@@ -84,6 +85,21 @@ struct AdapterSpec {
   std::string description;
 };
 
+// A domain route `ktrdr serve` serves while the plugin is loaded (e.g. POST /data/historical).
+struct RouteSpec {
+  HttpMethod method = HttpMethod::kGet;
+  std::string pattern;  // "/data/head-timestamp"; `{name}` segments capture parameters
+  Handler handler;
+  bool requires_auth = true;
+};
+
+// A dependency the plugin reports in /health: returns {"ok": bool, …details}. Called on the
+// server's threads; must be quick (cache what is slow to find out).
+struct HealthCheck {
+  std::string name;
+  std::function<Json()> check;
+};
+
 // The narrow door through which a plugin registers itself. Valid only during
 // ktrdr_plugin_register; objects the plugin hands over are destroyed before it is unloaded.
 class PluginRegistrar {
@@ -93,6 +109,8 @@ class PluginRegistrar {
   virtual void add_job_kind(JobKindSpec spec) = 0;
   virtual void set_renderer(std::shared_ptr<const ProgressRenderer> renderer) = 0;
   virtual void add_adapter(AdapterSpec spec) = 0;
+  virtual void add_route(RouteSpec spec) = 0;
+  virtual void add_health_check(HealthCheck check) = 0;
   // Keeps a domain object (the plugin's manager) alive as long as the plugin is loaded.
   virtual void keep(std::shared_ptr<void> object) = 0;
 };

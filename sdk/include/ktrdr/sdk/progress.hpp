@@ -117,6 +117,10 @@ class ProgressReporter {
     publish(std::move(lock), /*force=*/false, Clock::now());
   }
 
+  // Takes over another reporter's state (a remote operation's): percentage (never lowered),
+  // step, items, rate, ETA and context. Emission follows the throttle.
+  void mirror(const ProgressState& remote);
+
   // Emits the current state now, ignoring the throttle.
   void flush();
   ProgressState snapshot() const;

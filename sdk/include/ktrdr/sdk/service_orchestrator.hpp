@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -15,6 +16,7 @@
 
 #include "ktrdr/sdk/cancellation_token.hpp"
 #include "ktrdr/sdk/executor.hpp"
+#include "ktrdr/sdk/host_service_client.hpp"
 #include "ktrdr/sdk/host_service_routing.hpp"
 #include "ktrdr/sdk/json.hpp"
 #include "ktrdr/sdk/operations_registry.hpp"
@@ -54,6 +56,8 @@ class OperationContext {
   ProgressStep progress() { return reporter_.root(); }
 
   void add_warning(std::string warning);
+  // Adds a field to the operation's routing record (e.g. the remote operation's id).
+  void set_routing_detail(std::string_view key, std::string_view value);
   // Kept as the operation's result if it ends cancelled or failed. Thread-safe.
   void set_partial_result(Json partial);
   Json partial_result() const;
@@ -67,6 +71,7 @@ class OperationContext {
   OperationRegistry& registry_;
   mutable std::mutex mutex_;
   Json partial_;
+  Json routing_record_;  // routing_.to_json() plus set_routing_detail()s
 };
 
 // The body of a managed operation: returns the result, or throws ErrorException (→ failed),
@@ -113,6 +118,8 @@ class ServiceOrchestrator {
 
   // Registers an operation, runs `body` on the executor and returns its id at once. Routing is
   // decided first (an invalid routing setting is returned as an error and nothing is registered).
+  // When the route is a host service, the operation runs there instead of `body`
+  // (run_on_host_service): same progress context, same renderer, cancelled there on cancel.
   // The operation ends completed with the body's result; cancelled when its token is cancelled
   // (the body's result, or else its partial result, is kept) or the body throws CancelledError
   // (or an ErrorException with code kCancelled after cancellation); failed with the error of an
@@ -136,11 +143,16 @@ class ServiceOrchestrator {
                    const RoutingDecision& routing, const CancellationToken& token,
                    const OperationBody& body) const;
 
+  // The client for the host service at `url`, made once and reused (its connections are pooled).
+  Result<HostServiceClient*> host_client(const std::string& url) const;
+
   HostServices services_;
   std::string env_prefix_;
   std::string default_url_;
   std::shared_ptr<const ProgressRenderer> renderer_;
   EnvLookup env_;
+  mutable std::mutex clients_mutex_;
+  mutable std::map<std::string, std::unique_ptr<HostServiceClient>> clients_;  // by URL
 };
 
 }  // namespace ktrdr

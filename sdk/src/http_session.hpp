@@ -1,0 +1,98 @@
+// HttpSession (private to the SDK): one HostService connection. Owns its beast::tcp_stream (on
+// a strand of its own), read buffer, request parser and response; reads requests with a
+// timeout per step (idle, header, body, write), routes them, checks auth, runs the handler and
+// writes the answer, keeping the connection alive when both sides want it. A streaming route's
+// response is chunked NDJSON fed by an NdjsonStream on a thread of its own, while a pending read
+// notices the client leaving. Public calls are thread-safe; the rest runs on the strand.
+#pragma once
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "http_server_state.hpp"
+#include "ktrdr/sdk/cancellation_token.hpp"
+#include "ktrdr/sdk/host_service.hpp"
+
+namespace ktrdr::detail {
+
+class HttpSession : public std::enable_shared_from_this<HttpSession> {
+ public:
+  HttpSession(boost::asio::ip::tcp::socket socket, std::shared_ptr<ServerState> state);
+  ~HttpSession();
+  HttpSession(const HttpSession&) = delete;
+  HttpSession& operator=(const HttpSession&) = delete;
+
+  // Starts reading the first request.
+  void start();
+  // Closes the connection if it is waiting for a request (or lingering after its last one).
+  void close_if_idle();
+  // Closes the connection whatever it is doing (pending operations end with operation_aborted).
+  void close();
+  // Cancels the stream's closed() token now, with reason shutdown (stop() calls it first, so a
+  // streaming handler hears of the stop even while the strand is busy).
+  void cancel_stream();
+
+  // For NdjsonStream, from its thread: the token cancelled when this connection closes;
+  // sending one line as a chunk (`done(true)` once written, `done(false)` when it cannot be);
+  // ending the response after the handler returned.
+  CancellationToken stream_closed() const { return stream_closed_.token(); }
+  void post_line(std::string line, std::function<void(bool)> done);
+  void post_stream_end();
+
+ private:
+  enum class Phase { kIdle, kReading, kHandling, kStreaming, kClosing, kClosed };
+  using Clock = std::chrono::steady_clock;
+
+  void wait_for_request(bool first);
+  void on_request_start(bool first, boost::beast::error_code ec, std::size_t bytes);
+  void read_header();
+  void on_read_header(boost::beast::error_code ec, std::size_t bytes);
+  void on_continue_written(boost::beast::error_code ec, std::size_t bytes);
+  void read_body();
+  void on_read_body(boost::beast::error_code ec, std::size_t bytes);
+  void fail_read(boost::beast::error_code ec);
+  void handle_request();
+
+  void respond(ServerResponse response, bool keep_alive);
+  void on_write(bool keep_alive, boost::beast::error_code ec, std::size_t bytes);
+
+  void start_stream(const Route& route, ServerRequest request);
+  void on_stream_header(const Route* route, const ServerRequest& request,
+                        boost::beast::error_code ec);
+  void watch_stream();
+  void on_watch(boost::beast::error_code ec, std::size_t bytes);
+  void write_line(std::string line, std::function<void(bool)> done);
+  void on_line_written(const std::function<void(bool)>& done, boost::beast::error_code ec);
+  void end_stream();
+
+  void linger();
+  void drain();
+  void on_drain(boost::beast::error_code ec, std::size_t bytes);
+  void do_close();
+
+  const std::shared_ptr<ServerState> state_;
+  boost::beast::tcp_stream stream_;
+  boost::beast::flat_buffer buffer_;  // must persist between reads (pipelined requests)
+  std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+  boost::beast::http::response<boost::beast::http::string_body> res_;
+  boost::beast::http::response<boost::beast::http::empty_body> stream_header_;
+  std::optional<boost::beast::http::response_serializer<boost::beast::http::empty_body>>
+      stream_serializer_;
+  Phase phase_ = Phase::kIdle;
+  Clock::time_point header_deadline_;
+  unsigned version_ = 11;  // the request's HTTP version, echoed in the response
+  bool head_ = false;      // the request is a HEAD: the response has no body
+  bool writing_line_ = false;
+  bool end_requested_ = false;  // the handler returned while a line was being written
+  ServerState::ActiveRequest active_;
+  const CancellationSource stream_closed_;
+};
+
+}  // namespace ktrdr::detail

@@ -1,0 +1,249 @@
+#include <catch2/catch.hpp>
+
+#include <dirent.h>
+#include <signal.h>
+
+#include <atomic>
+#include <thread>
+
+#include "ktrdr/sdk/async_service_adapter.hpp"
+#include "ktrdr/sdk/host_service_client.hpp"
+#include "ktrdr_server.hpp"
+
+using namespace ktrdr;
+using namespace ktrdr::test;
+using Catch::Matchers::Contains;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct Plugins {
+  TempDir dir;
+  Plugins() {
+    dir.copy_in(example_plugin());
+    dir.copy_in(test_plugin("jobs"));
+  }
+};
+
+Json json_of(const std::string& text) {
+  auto json = Json::parse(text);
+  INFO(text);
+  REQUIRE(json.ok());
+  return *json;
+}
+
+constexpr const char* kLongJob = R"(version: 1
+jobs:
+  - {name: long, kind: example.primes, params: {limit: 5000000000000, chunk_size: 1000000}}
+)";
+
+// Waits (via the event stream, no polling) until the operation has done some work.
+void wait_until_working(HostServiceClient& client, const std::string& id) {
+  auto watched = client.watch(id, [](const OperationRecord& record) {
+    return record.progress.items_done == 0;
+  });
+  REQUIRE(watched.ok());
+}
+
+std::size_t open_fds(pid_t pid) {
+  std::size_t count = 0;
+  const std::string path = "/proc/" + std::to_string(pid) + "/fd";
+  if (DIR* dir = opendir(path.c_str())) {
+    while (readdir(dir) != nullptr) ++count;
+    closedir(dir);
+  }
+  return count;
+}
+
+}  // namespace
+
+TEST_CASE("ktrdr serve runs jobs submitted over HTTP and answers the operations API",
+          "[e2e][serve]") {
+  Plugins plugins;
+  TempDir work;
+  KtrdrServer server(plugins.dir, work.path() / "ops.db");
+  REQUIRE_FALSE(server.url().empty());
+  const std::string api = server.url() + "/api/v1";
+
+  // Submit the same YAML a job file holds.
+  const CurlResponse submitted = curl({"-X", "POST", "--data-binary",
+                                       "version: 1\njobs:\n  - {name: small, kind: example.primes, "
+                                       "params: {limit: 10000000}}\n",
+                                       api + "/jobs"});
+  REQUIRE(submitted.status == 202);
+  const Json jobs = json_of(submitted.body).at("jobs");
+  REQUIRE(jobs.size() == 1);
+  const std::string id = jobs[0].get_string("operation_id").value();
+
+  // Watch its events to the end: the last line is the completed record.
+  const CurlResponse events = curl({"-N", api + "/operations/" + id + "/events"});
+  REQUIRE(events.status == 200);
+  std::stringstream lines(events.body);
+  std::vector<Json> records;
+  for (std::string line; std::getline(lines, line);) records.push_back(json_of(line));
+  REQUIRE_FALSE(records.empty());
+  CHECK(records.back().get_string("state") == "completed");
+  CHECK(records.back().at("result").get_int("primes") == 664579);
+
+  const CurlResponse shown = curl({api + "/operations/" + id});
+  CHECK(shown.status == 200);
+  CHECK(json_of(shown.body).get_string("name") == "small");
+
+  const CurlResponse listed = curl({api + "/operations?status=completed&kind=example.primes"});
+  CHECK(listed.status == 200);
+  CHECK(json_of(listed.body).get_int("total") == 1);
+
+  SECTION("cancel over HTTP: 200, then 409 once terminal") {
+    const Json started =
+        json_of(curl({"-X", "POST", "--data-binary", kLongJob, api + "/jobs"}).body);
+    const std::string long_id = started.at("jobs")[0].get_string("operation_id").value();
+    auto client = HostServiceClient::create(server.url());
+    REQUIRE(client.ok());
+    wait_until_working(**client, long_id);
+    const CurlResponse cancelled = curl({"-X", "DELETE", api + "/operations/" + long_id});
+    CHECK(cancelled.status == 200);
+    CHECK(json_of(cancelled.body).get_bool("cancel_requested") == true);
+    const auto final_record = (*client)->watch(long_id, [](const OperationRecord&) { return true; });
+    CHECK(final_record.ok());
+    const Json record = json_of(curl({api + "/operations/" + long_id}).body);
+    CHECK(record.get_string("state") == "cancelled");
+    CHECK(record.at("result").get_int("chunks_done") > 0);
+    CHECK(curl({"-X", "DELETE", api + "/operations/" + long_id}).status == 409);
+  }
+  SECTION("mistakes get JSON errors with the right status") {
+    const CurlResponse missing = curl({api + "/operations/op_nope"});
+    CHECK(missing.status == 404);
+    CHECK(json_of(missing.body).at("error").get_string("code") == "not_found");
+    CHECK(curl({"-X", "PUT", api + "/operations"}).status == 405);
+    CHECK(curl({api + "/nowhere"}).status == 404);
+    const CurlResponse bad_job =
+        curl({"-X", "POST", "--data-binary", "version: 1\njobs:\n  - {name: a, kind: nope.x}\n",
+              api + "/jobs"});
+    CHECK(bad_job.status == 400);
+    CHECK_THAT(json_of(bad_job.body).at("error").get_string("message").value(),
+               Contains("request:3:") && Contains("unknown job kind `nope.x`"));
+    CHECK(curl({api + "/operations?status=sleeping"}).status == 400);
+  }
+  SECTION("health tells the truth") {
+    const CurlResponse health = curl({server.url() + "/health"});
+    CHECK(health.status == 200);
+    const Json body = json_of(health.body);
+    CHECK(body.get_string("status") == "ok");
+    CHECK(body.at("operations").get_int("total") >= 1);
+    CHECK(body.at("dependencies").at("operations_db").get_bool("ok") == true);
+    CHECK(body.at("dependencies").at("example.sieve").get_bool("ok") == true);
+    CHECK(body.at("plugins").size() == 2);
+  }
+  SECTION("plugins add domain routes") {
+    const CurlResponse count = curl({server.url() + "/example/prime-count?below=1000"});
+    CHECK(count.status == 200);
+    CHECK(json_of(count.body).get_int("primes") == 168);
+  }
+  CHECK(server.stop() == 0);
+}
+
+TEST_CASE("a server killed mid-operation keeps its history and marks the operation interrupted",
+          "[e2e][serve]") {
+  Plugins plugins;
+  TempDir work;
+  const auto db = work.path() / "ops.db";
+  std::string done_id;
+  std::string running_id;
+  {
+    KtrdrServer server(plugins.dir, db);
+    const std::string api = server.url() + "/api/v1";
+    done_id = json_of(curl({"-X", "POST", "--data-binary",
+                            "version: 1\njobs:\n  - {name: quick, kind: example.primes, params: "
+                            "{limit: 1000}}\n",
+                            api + "/jobs"})
+                          .body)
+                  .at("jobs")[0]
+                  .get_string("operation_id")
+                  .value();
+    auto client = HostServiceClient::create(server.url());
+    REQUIRE(client.ok());
+    REQUIRE((*client)->watch(done_id, [](const OperationRecord&) { return true; }).ok());
+    running_id = json_of(curl({"-X", "POST", "--data-binary", kLongJob, api + "/jobs"}).body)
+                     .at("jobs")[0]
+                     .get_string("operation_id")
+                     .value();
+    wait_until_working(**client, running_id);
+    server.process().signal(SIGKILL);
+    CHECK(server.process().wait(10s) == 128 + SIGKILL);
+  }
+  KtrdrServer restarted(plugins.dir, db);
+  const std::string api = restarted.url() + "/api/v1";
+  const Json done = json_of(curl({api + "/operations/" + done_id}).body);
+  CHECK(done.get_string("state") == "completed");
+  CHECK(done.at("result").get_int("primes") == 168);
+  const Json interrupted = json_of(curl({api + "/operations/" + running_id}).body);
+  CHECK(interrupted.get_string("state") == "failed");
+  CHECK_THAT(interrupted.at("error").get_string("message").value(), Contains("interrupted"));
+  CHECK(interrupted.at("error").at("details").get_string("reason") == "interrupted");
+  CHECK(restarted.stop() == 0);
+}
+
+TEST_CASE("a bearer token protects the API but not /health", "[e2e][serve]") {
+  Plugins plugins;
+  TempDir work;
+  KtrdrServer server(plugins.dir, work.path() / "ops.db", {},
+                     {{"KTRDR_PLUGIN_PATH", ""}, {"KTRDR_API_TOKEN", "s3cret"}});
+  const std::string api = server.url() + "/api/v1";
+  CHECK(curl({api + "/operations"}).status == 401);
+  CHECK(curl({"-H", "Authorization: Bearer wrong", api + "/operations"}).status == 401);
+  CHECK(curl({"-H", "Authorization: Bearer s3cret", api + "/operations"}).status == 200);
+  CHECK(curl({server.url() + "/health"}).status == 200);
+  CHECK(server.stop() == 0);
+}
+
+TEST_CASE("50 concurrent clients x 200 requests: no errors and no leaked descriptors",
+          "[e2e][serve][load]") {
+  Plugins plugins;
+  TempDir work;
+  KtrdrServer server(plugins.dir, work.path() / "ops.db");
+  const pid_t pid = server.process().pid();
+  std::atomic<int> errors{0};
+  std::atomic<int> ok{0};
+  const auto settled_fds = [&](std::size_t at_most) {
+    // The server closes a connection when it reads the client's close: give it a moment.
+    std::size_t fds = open_fds(pid);
+    for (int i = 0; i < 200 && fds > at_most; ++i) {
+      std::this_thread::sleep_for(10ms);
+      fds = open_fds(pid);
+    }
+    return fds;
+  };
+  {
+    // Warm up first: descriptors the server opens once (timers, the database) are not leaks.
+    auto adapter = AsyncServiceAdapter::create(server.url());
+    REQUIRE(adapter.ok());
+    for (int i = 0; i < 200; ++i) REQUIRE((*adapter)->get_json("/api/v1/operations").ok());
+  }
+  const std::size_t fds_before = settled_fds(0);
+  {
+    std::vector<std::jthread> clients;
+    for (int c = 0; c < 50; ++c) {
+      clients.emplace_back([&] {
+        auto adapter = AsyncServiceAdapter::create(server.url());
+        if (!adapter.ok()) {
+          ++errors;
+          return;
+        }
+        for (int i = 0; i < 200; ++i) {
+          auto response = (*adapter)->get_json(i % 2 == 0 ? "/api/v1/operations?limit=5"
+                                                          : "/health");
+          if (response.ok()) {
+            ++ok;
+          } else {
+            ++errors;
+          }
+        }
+      });
+    }
+  }
+  CHECK(errors == 0);
+  CHECK(ok == 50 * 200);
+  // Every client has closed its connections; the server holds no more descriptors than before.
+  CHECK(settled_fds(fds_before) <= fds_before);
+  CHECK(server.stop() == 0);
+}

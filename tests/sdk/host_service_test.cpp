@@ -1,0 +1,629 @@
+#include "ktrdr/sdk/host_service.hpp"
+
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <semaphore>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "ktrdr/sdk/version.hpp"
+#include "raw_http_client.hpp"
+
+using ktrdr::Error;
+using ktrdr::ErrorCode;
+using ktrdr::HostService;
+using ktrdr::HostServiceOptions;
+using ktrdr::HttpMethod;
+using ktrdr::Json;
+using ktrdr::ServerRequest;
+using ktrdr::ServerResponse;
+using ktrdr::StreamWriter;
+using ktrdr::testing::RawHttpClient;
+using namespace std::chrono_literals;
+
+namespace {
+
+// A bound for things that should happen "promptly": generous, so a loaded machine passes.
+constexpr auto kPromptly = 3s;
+
+ServerResponse ok_handler(const ServerRequest&) {
+  Json body = Json::object();
+  body.set("ok", true);
+  return ServerResponse::json(body);
+}
+
+ServerResponse echo_handler(const ServerRequest& request) {
+  auto body = request.json();
+  if (!body) return ServerResponse::error(body.error());
+  return ServerResponse::json(*body);
+}
+
+void start(HostService& server) {
+  const auto started = server.start();
+  INFO((started ? std::string() : started.error().message));
+  REQUIRE(started.ok());
+  REQUIRE(server.port() != 0);
+}
+
+template <class Rep, class Period>
+bool acquire(std::binary_semaphore& signal, std::chrono::duration<Rep, Period> timeout) {
+  return signal.try_acquire_for(timeout);
+}
+
+}  // namespace
+
+TEST_CASE("routes capture path parameters and decode parameters and query values", "[sdk][http]") {
+  HostService server({});
+  server.route(
+      HttpMethod::kGet, "/items/{id}/parts/{part}",
+      [](const ServerRequest& request) {
+        Json query = Json::object();
+        for (const auto& [name, value] : request.query) query.set(name, value);
+        Json body = Json::object();
+        body.set("id", request.params.at("id"));
+        body.set("part", request.params.at("part"));
+        body.set("path", request.path);
+        body.set("query", query);
+        return ServerResponse::json(body);
+      },
+      /*requires_auth=*/false);
+  server.route(
+      HttpMethod::kGet, "/items/{id}/parts/special",
+      [](const ServerRequest&) { return ServerResponse::json(Json::string("special")); },
+      /*requires_auth=*/false);
+  start(server);
+  RawHttpClient client(server.port());
+
+  SECTION("parameters and query values are percent-decoded, '+' in the query is a space") {
+    const auto response =
+        client.request("GET", "/items/a%20b%2Fc/parts/7?x=1&msg=hello%20world&plus=a+b&flag");
+    REQUIRE(response.status == 200);
+    CHECK(response.header("server") == std::string("ktrdr/") + KTRDR_SDK_VERSION);
+    CHECK(response.header("content-type") == "application/json");
+    const Json body = response.json();
+    CHECK(body.get_string("id") == "a b/c");
+    CHECK(body.get_string("part") == "7");
+    CHECK(body.get_string("path") == "/items/a%20b%2Fc/parts/7");
+    const Json query = body.at("query");
+    CHECK(query.get_string("x") == "1");
+    CHECK(query.get_string("msg") == "hello world");
+    CHECK(query.get_string("plus") == "a b");
+    CHECK(query.get_string("flag") == "");
+  }
+  SECTION("a literal segment beats a capture") {
+    const auto response = client.request("GET", "/items/x/parts/special");
+    REQUIRE(response.status == 200);
+    CHECK(response.json().as_string() == "special");
+  }
+  SECTION("a bad percent escape is a 400") {
+    const auto response = client.request("GET", "/items/%zz/parts/1");
+    CHECK(response.status == 400);
+    CHECK(response.error_code() == "invalid_argument");
+  }
+  SECTION("a different segment count does not match") {
+    CHECK(client.request("GET", "/items/1/parts").status == 404);
+    CHECK(client.request("GET", "/items/1/parts/2/3").status == 404);
+  }
+}
+
+TEST_CASE("unknown paths answer 404 naming the path and other methods 405 with Allow",
+          "[sdk][http]") {
+  HostService server({});
+  server.route(HttpMethod::kGet, "/things", ok_handler, false);
+  server.route(HttpMethod::kDelete, "/things/{id}", ok_handler, false);
+  server.route(HttpMethod::kGet, "/things/{id}", ok_handler, false);
+  start(server);
+  RawHttpClient client(server.port());
+
+  const auto missing = client.request("GET", "/nothing/here");
+  CHECK(missing.status == 404);
+  CHECK(missing.error_code() == "not_found");
+  CHECK_THAT(missing.json().at("error").get_string("message").value_or(""),
+             Catch::Contains("/nothing/here"));
+
+  const auto wrong_method = client.request("POST", "/things/7");
+  CHECK(wrong_method.status == 405);
+  CHECK(wrong_method.header("allow") == "DELETE, GET");
+
+  const auto unserved_method = client.request("PATCH", "/things");
+  CHECK(unserved_method.status == 405);
+  CHECK(unserved_method.header("allow") == "GET");
+  CHECK(client.request("GET", "/things").status == 200);
+}
+
+TEST_CASE("a JSON body is parsed and echoed back", "[sdk][http]") {
+  HostService server({});
+  server.route(HttpMethod::kPost, "/echo", echo_handler, false);
+  start(server);
+  RawHttpClient client(server.port());
+
+  const std::string sent = R"({"a":[1,2,3],"b":"x y","c":{"d":true}})";
+  const auto response =
+      client.request("POST", "/echo", sent, {{"Content-Type", "application/json"}});
+  REQUIRE(response.status == 200);
+  CHECK(response.json() == *Json::parse(sent));
+}
+
+TEST_CASE("an invalid or missing JSON body answers 400 with the error shape", "[sdk][http]") {
+  HostService server({});
+  server.route(HttpMethod::kPost, "/echo", echo_handler, false);
+  start(server);
+  RawHttpClient client(server.port());
+
+  SECTION("invalid JSON names the offset") {
+    const auto response = client.request("POST", "/echo", "{\"a\": tru}");
+    REQUIRE(response.status == 400);
+    const Json error = response.json().at("error");
+    CHECK(error.get_string("code") == "invalid_argument");
+    CHECK_THAT(error.get_string("message").value_or(""), Catch::Contains("offset"));
+    CHECK(error.at("details").is_object());
+    CHECK(error.at("details").get_string("offset").has_value());
+  }
+  SECTION("an empty body says a JSON body was expected") {
+    const auto response = client.request("POST", "/echo");
+    REQUIRE(response.status == 400);
+    CHECK_THAT(response.json().at("error").get_string("message").value_or(""),
+               Catch::Contains("expected a JSON body"));
+  }
+}
+
+TEST_CASE("a body over max_body_bytes answers 413 and the connection closes", "[sdk][http]") {
+  HostServiceOptions options;
+  options.max_body_bytes = 1024;
+  HostService server(options);
+  server.route(HttpMethod::kPost, "/echo", echo_handler, false);
+  start(server);
+  // One body announced by its Content-Length, one sent in a chunk.
+  const std::string request = GENERATE(
+      "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 4096\r\n\r\n" + std::string(4096, 'x'),
+      "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n800\r\n" +
+          std::string(2048, 'x') + "\r\n0\r\n\r\n");
+  RawHttpClient client(server.port());
+  client.send(request);
+  const auto response = client.read_response();
+  CHECK(response.status == 413);
+  CHECK(response.error_code() == "invalid_argument");
+  CHECK_FALSE(response.keep_alive);
+  CHECK(client.closed_by_server(kPromptly));
+  CHECK(RawHttpClient(server.port()).request("POST", "/echo", "[1]").status == 200);
+}
+
+TEST_CASE("headers over the limit answer 431 and the connection closes", "[sdk][http]") {
+  HostService server({});
+  server.route(HttpMethod::kGet, "/ok", ok_handler, false);
+  start(server);
+  RawHttpClient client(server.port());
+  client.send("GET /ok HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(32 * 1024, 'a') + "\r\n\r\n");
+  const auto response = client.read_response();
+  CHECK(response.status == 431);
+  CHECK(response.error_code() == "invalid_argument");
+  CHECK(client.closed_by_server(kPromptly));
+}
+
+TEST_CASE("a malformed request answers 400 and closes and the server keeps serving",
+          "[sdk][http]") {
+  HostService server({});
+  server.route(HttpMethod::kGet, "/ok", ok_handler, false);
+  start(server);
+  {
+    // A request line that is not HTTP, a header line without a colon, a bad chunk size.
+    const std::string request = GENERATE(
+        as<std::string>{}, "NOT A REQUEST\r\n\r\n", "GET /ok HTTP/1.1\r\nno colon here\r\n\r\n",
+        "GET /ok HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n");
+    RawHttpClient client(server.port());
+    client.send(request);
+    const auto response = client.read_response();
+    CHECK(response.status == 400);
+    CHECK(response.error_code() == "invalid_argument");
+    CHECK(client.closed_by_server(kPromptly));
+  }
+  RawHttpClient next(server.port());
+  CHECK(next.request("GET", "/ok").status == 200);
+}
+
+TEST_CASE("a handler that throws answers with an error and the server keeps serving",
+          "[sdk][http]") {
+  HostService server({});
+  server.route(
+      HttpMethod::kGet, "/boom",
+      [](const ServerRequest&) -> ServerResponse { throw std::runtime_error("kaput"); }, false);
+  server.route(
+      HttpMethod::kGet, "/missing",
+      [](const ServerRequest&) -> ServerResponse {
+        throw ktrdr::ErrorException(Error::not_found("no such thing"));
+      },
+      false);
+  server.route(HttpMethod::kGet, "/ok", ok_handler, false);
+  start(server);
+  RawHttpClient client(server.port());
+
+  const auto boom = client.request("GET", "/boom");
+  CHECK(boom.status == 500);
+  CHECK(boom.error_code() == "internal");
+  CHECK_THAT(boom.json().at("error").get_string("message").value_or(""), Catch::Contains("kaput"));
+  const auto missing = client.request("GET", "/missing");
+  CHECK(missing.status == 404);
+  CHECK(missing.error_code() == "not_found");
+  CHECK(client.request("GET", "/ok").status == 200);
+  CHECK(RawHttpClient(server.port()).request("GET", "/ok").status == 200);
+}
+
+TEST_CASE("keep-alive serves several requests on one connection until Connection: close",
+          "[sdk][http]") {
+  HostService server({});
+  server.route(HttpMethod::kGet, "/ok", ok_handler, false);
+  start(server);
+  RawHttpClient client(server.port());
+
+  const auto first = client.request("GET", "/ok");
+  CHECK(first.status == 200);
+  CHECK(first.keep_alive);
+  const auto second = client.request("GET", "/ok");
+  CHECK(second.status == 200);
+  CHECK(second.keep_alive);
+
+  SECTION("pipelined requests are answered in order") {
+    client.send("GET /ok HTTP/1.1\r\nHost: x\r\n\r\nGET /nope HTTP/1.1\r\nHost: x\r\n\r\n");
+    CHECK(client.read_response().status == 200);
+    CHECK(client.read_response().status == 404);
+  }
+  SECTION("Connection: close is honoured") {
+    const auto last = client.request("GET", "/ok", {}, {{"Connection", "close"}});
+    CHECK(last.status == 200);
+    CHECK_FALSE(last.keep_alive);
+    CHECK(client.closed_by_server(kPromptly));
+  }
+  SECTION("Expect: 100-continue gets an interim response before the body is sent") {
+    HostService echo({});
+    echo.route(HttpMethod::kPost, "/echo", echo_handler, false);
+    start(echo);
+    RawHttpClient expecting(echo.port());
+    expecting.send(
+        "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\n");
+    CHECK(expecting.read_response().status == 100);
+    expecting.send("[7]");
+    const auto response = expecting.read_response();
+    CHECK(response.status == 200);
+    CHECK(response.body == "[7]");
+  }
+}
+
+TEST_CASE("a handler that blocks does not hold up other connections", "[sdk][http]") {
+  std::binary_semaphore entered{0};
+  std::binary_semaphore release{0};
+  HostServiceOptions options;
+  options.io_threads = 2;
+  HostService server(options);
+  server.route(
+      HttpMethod::kGet, "/block",
+      [&](const ServerRequest& request) {
+        entered.release();
+        acquire(release, 5s);
+        return ok_handler(request);
+      },
+      false);
+  server.route(HttpMethod::kGet, "/ok", ok_handler, false);
+  start(server);
+  const auto port = server.port();
+  unsigned blocked_status = 0;
+  std::thread blocked([&] {
+    try {
+      blocked_status = RawHttpClient(port).request("GET", "/block").status;
+    } catch (const std::exception&) {
+      blocked_status = 0;
+    }
+  });
+  REQUIRE(acquire(entered, kPromptly));
+  CHECK(RawHttpClient(port).request("GET", "/ok").status == 200);
+  CHECK(RawHttpClient(port).request("GET", "/ok").status == 200);
+  release.release();
+  blocked.join();
+  CHECK(blocked_status == 200);
+}
+
+TEST_CASE("slow and idle clients are disconnected after their timeouts", "[sdk][http]") {
+  HostServiceOptions options;
+  options.header_timeout = 100ms;
+  options.idle_timeout = 100ms;
+  HostService server(options);
+  server.route(HttpMethod::kGet, "/ok", ok_handler, false);
+  start(server);
+  RawHttpClient client(server.port());
+
+  SECTION("a client that never finishes its headers") {
+    client.send("GET /ok HTTP/1.1\r\nHost: x\r\n");
+    CHECK(client.closed_by_server(kPromptly));
+  }
+  SECTION("a client that connects and sends nothing") { CHECK(client.closed_by_server(kPromptly)); }
+  SECTION("a kept-alive connection left idle") {
+    CHECK(client.request("GET", "/ok").status == 200);
+    CHECK(client.closed_by_server(kPromptly));
+  }
+  CHECK(RawHttpClient(server.port()).request("GET", "/ok").status == 200);
+}
+
+TEST_CASE("a bearer token guards the routes that require auth", "[sdk][http]") {
+  HostServiceOptions options;
+  options.bearer_token = "s3cret-token";
+  HostService server(options);
+  server.route(HttpMethod::kGet, "/private", ok_handler);
+  server.route(HttpMethod::kGet, "/public", ok_handler, /*requires_auth=*/false);
+  start(server);
+  RawHttpClient client(server.port());
+
+  SECTION("no token is a 401") {
+    const auto response = client.request("GET", "/private");
+    CHECK(response.status == 401);
+    CHECK(response.error_code() == "invalid_argument");
+    CHECK(response.header("www-authenticate") == "Bearer");
+  }
+  SECTION("a wrong token is a 401") {
+    CHECK(
+        client.request("GET", "/private", {}, {{"Authorization", "Bearer s3cret-tokex"}}).status ==
+        401);
+    CHECK(client.request("GET", "/private", {}, {{"Authorization", "Bearer s3cret"}}).status ==
+          401);
+    CHECK(client.request("GET", "/private", {}, {{"Authorization", "Basic s3cret-token"}}).status ==
+          401);
+  }
+  SECTION("the right token is let in") {
+    CHECK(
+        client.request("GET", "/private", {}, {{"Authorization", "Bearer s3cret-token"}}).status ==
+        200);
+    CHECK(
+        client.request("GET", "/private", {}, {{"authorization", "bearer s3cret-token"}}).status ==
+        200);
+  }
+  SECTION("a route without auth needs no token") {
+    CHECK(client.request("GET", "/public").status == 200);
+  }
+}
+
+TEST_CASE("a stream sends each line as it is written", "[sdk][http][stream]") {
+  std::binary_semaphore first_written{0};
+  std::binary_semaphore proceed{0};
+  std::atomic<bool> second_written{false};
+  std::atomic<bool> first_ok{false};
+  std::atomic<bool> second_ok{false};
+  HostService server({});
+  server.stream_route(
+      HttpMethod::kGet, "/events",
+      [&](const ServerRequest& request, StreamWriter& writer) {
+        first_ok = writer.write_line(R"({"n":1,"q":")" + request.query.at("q") + "\"}");
+        first_written.release();
+        if (!acquire(proceed, 5s)) return;
+        second_written = true;
+        second_ok = writer.write_line(R"({"n":2})");
+      },
+      false);
+  start(server);
+  RawHttpClient client(server.port());
+  client.send_request("GET", "/events?q=x");
+
+  const auto header = client.read_stream_header();
+  CHECK(header.status == 200);
+  CHECK(header.header("content-type") == "application/x-ndjson");
+  CHECK(header.header("transfer-encoding") == "chunked");
+  CHECK(client.read_line() == R"({"n":1,"q":"x"})");
+  CHECK_FALSE(second_written);
+  CHECK(server.active_requests() == 1);
+  proceed.release();
+  CHECK(client.read_line() == R"({"n":2})");
+  CHECK(client.read_line() == std::nullopt);
+  CHECK(acquire(first_written, 0s));
+  CHECK(first_ok);
+  CHECK(second_ok);
+}
+
+TEST_CASE("a stream handler that throws ends its stream with an error line",
+          "[sdk][http][stream]") {
+  HostService server({});
+  server.stream_route(
+      HttpMethod::kGet, "/events",
+      [](const ServerRequest&, StreamWriter& writer) {
+        writer.write_line("{}");
+        throw std::runtime_error("broken feed");
+      },
+      false);
+  start(server);
+  RawHttpClient client(server.port());
+  client.send_request("GET", "/events");
+  CHECK(client.read_stream_header().status == 200);
+  CHECK(client.read_line() == "{}");
+  const auto line = client.read_line();
+  REQUIRE(line.has_value());
+  const auto error = Json::parse(*line)->at("error");
+  CHECK(error.get_string("code") == "internal");
+  CHECK_THAT(error.get_string("message").value_or(""), Catch::Contains("broken feed"));
+  CHECK(client.read_line() == std::nullopt);
+}
+
+TEST_CASE("a client that leaves cancels the stream's closed() token", "[sdk][http][stream]") {
+  std::binary_semaphore handler_done{0};
+  std::atomic<bool> saw_close{false};
+  std::atomic<bool> token_cancelled{false};
+  std::atomic<bool> later_write{true};
+  HostService server({});
+  server.stream_route(
+      HttpMethod::kGet, "/events",
+      [&](const ServerRequest&, StreamWriter& writer) {
+        writer.write_line("{}");
+        saw_close = writer.wait_closed(10s);
+        token_cancelled = writer.closed().is_cancelled();
+        later_write = writer.write_line("{}");
+        handler_done.release();
+      },
+      false);
+  start(server);
+  {
+    RawHttpClient client(server.port());
+    client.send_request("GET", "/events");
+    CHECK(client.read_stream_header().status == 200);
+    CHECK(client.read_line() == "{}");
+    client.close();
+  }
+  REQUIRE(acquire(handler_done, kPromptly));
+  CHECK(saw_close);
+  CHECK(token_cancelled);
+  CHECK_FALSE(later_write);
+}
+
+TEST_CASE("stop lets a request in flight finish within the grace period", "[sdk][http][stop]") {
+  std::binary_semaphore entered{0};
+  HostService server({});
+  server.route(
+      HttpMethod::kGet, "/slow",
+      [&](const ServerRequest& request) {
+        entered.release();
+        std::this_thread::sleep_for(200ms);
+        return ok_handler(request);
+      },
+      false);
+  start(server);
+  const auto port = server.port();
+  unsigned status = 0;
+  std::thread requester([&] {
+    try {
+      status = RawHttpClient(port).request("GET", "/slow").status;
+    } catch (const std::exception&) {
+      status = 0;
+    }
+  });
+  REQUIRE(acquire(entered, kPromptly));
+  CHECK(server.active_requests() == 1);
+
+  const auto before = std::chrono::steady_clock::now();
+  server.stop(5s);
+  const auto took = std::chrono::steady_clock::now() - before;
+  requester.join();
+  CHECK(status == 200);
+  CHECK(took < 5s);
+  CHECK(server.active_requests() == 0);
+  CHECK_THROWS_AS(RawHttpClient(port), std::runtime_error);
+  server.stop(5s);  // idempotent
+}
+
+TEST_CASE("stop with no grace cancels an open stream promptly", "[sdk][http][stop]") {
+  std::atomic<bool> saw_close{false};
+  std::atomic<ktrdr::CancelReason> reason{ktrdr::CancelReason::kNone};
+  HostService server({});
+  server.stream_route(
+      HttpMethod::kGet, "/events",
+      [&](const ServerRequest&, StreamWriter& writer) {
+        writer.write_line("{}");
+        saw_close = writer.wait_closed(30s);
+        reason = writer.closed().reason();
+      },
+      false);
+  start(server);
+  RawHttpClient client(server.port());
+  client.send_request("GET", "/events");
+  CHECK(client.read_stream_header().status == 200);
+  CHECK(client.read_line() == "{}");
+
+  const auto before = std::chrono::steady_clock::now();
+  server.stop();
+  CHECK(std::chrono::steady_clock::now() - before < kPromptly);
+  CHECK(saw_close);
+  CHECK(reason == ktrdr::CancelReason::kShutdown);
+  CHECK(client.closed_by_server(kPromptly));
+}
+
+TEST_CASE("starting on a port in use is an error naming the address", "[sdk][http]") {
+  HostService first({});
+  start(first);
+  HostServiceOptions options;
+  options.port = first.port();
+  HostService second(options);
+  const auto started = second.start();
+  REQUIRE_FALSE(started.ok());
+  CHECK(started.error().code == ErrorCode::kIo);
+  CHECK(started.error().get("address") == "127.0.0.1:" + std::to_string(first.port()));
+  CHECK_THAT(started.error().message, Catch::Contains("127.0.0.1:" + std::to_string(first.port())));
+}
+
+TEST_CASE("fifty clients with twenty requests each are all answered", "[sdk][http]") {
+  constexpr int kClients = 50;
+  constexpr int kRequests = 20;
+  HostService server({});
+  server.route(
+      HttpMethod::kGet, "/items/{id}",
+      [](const ServerRequest& request) {
+        Json body = Json::object();
+        body.set("id", request.params.at("id"));
+        body.set("n", request.query.at("n"));
+        return ServerResponse::json(body);
+      },
+      false);
+  start(server);
+  const auto port = server.port();
+  std::atomic<int> answered{0};
+  std::vector<std::thread> clients;
+  for (int c = 0; c < kClients; ++c) {
+    clients.emplace_back([&, c] {
+      try {
+        RawHttpClient client(port);
+        for (int r = 0; r < kRequests; ++r) {
+          const auto id = std::to_string(c);
+          const auto n = std::to_string(r);
+          const auto response = client.request("GET", "/items/" + id + "?n=" + n);
+          const Json body = response.json();
+          if (response.status == 200 && body.get_string("id") == id && body.get_string("n") == n) {
+            ++answered;
+          }
+        }
+      } catch (const std::exception&) {
+        return;
+      }
+    });
+  }
+  for (auto& client : clients) client.join();
+  CHECK(answered == kClients * kRequests);
+}
+
+TEST_CASE("error responses carry the status that fits the error code", "[sdk][http]") {
+  const auto status = [](ErrorCode code) {
+    return ServerResponse::error(Error{code, "x", {}}).status;
+  };
+  CHECK(status(ErrorCode::kInvalidArgument) == 400);
+  CHECK(status(ErrorCode::kParse) == 400);
+  CHECK(status(ErrorCode::kNotFound) == 404);
+  CHECK(status(ErrorCode::kConflict) == 409);
+  CHECK(status(ErrorCode::kCancelled) == 499);
+  CHECK(status(ErrorCode::kTimeout) == 504);
+  CHECK(status(ErrorCode::kUnavailable) == 503);
+  CHECK(status(ErrorCode::kConnectionRefused) == 502);
+  CHECK(status(ErrorCode::kHttpStatus) == 502);
+  CHECK(status(ErrorCode::kMalformedResponse) == 502);
+  CHECK(status(ErrorCode::kPluginRefused) == 500);
+  CHECK(status(ErrorCode::kIo) == 500);
+  CHECK(status(ErrorCode::kInternal) == 500);
+
+  const auto response =
+      ServerResponse::error(Error::conflict("done already", {{"id", "op_1"}}), 418);
+  CHECK(response.status == 418);
+  const Json error = Json::parse(response.body)->at("error");
+  CHECK(error.get_string("code") == "conflict");
+  CHECK(error.get_string("message") == "done already");
+  CHECK(error.at("details").get_string("id") == "op_1");
+}
+
+TEST_CASE("request headers are found whatever their case", "[sdk][http]") {
+  ServerRequest request;
+  request.headers = {{"x-request-id", "abc"}};
+  CHECK(request.header("X-Request-ID") == "abc");
+  CHECK_FALSE(request.header("x-other").has_value());
+}
+
+TEST_CASE("routes are checked when added", "[sdk][http]") {
+  HostService server({});
+  CHECK_THROWS_AS(server.route(HttpMethod::kGet, "no-slash", ok_handler), std::invalid_argument);
+  CHECK_THROWS_AS(server.route(HttpMethod::kGet, "/a/{}", ok_handler), std::invalid_argument);
+  server.route(HttpMethod::kGet, "/a", ok_handler);
+  CHECK_THROWS_AS(server.route(HttpMethod::kGet, "/a", ok_handler), std::invalid_argument);
+  start(server);
+  CHECK_THROWS_AS(server.route(HttpMethod::kGet, "/b", ok_handler), std::logic_error);
+}
