@@ -1,6 +1,8 @@
 // HttpSession: the read → route → handle → write chain of one connection, and its NDJSON streams.
 #include "http_session.hpp"
 
+#include "http_verb.hpp"
+
 #include <array>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
@@ -33,45 +35,12 @@ constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 constexpr std::string_view kLastChunk = "0\r\n\r\n";
 constexpr std::string_view kNdjson = "application/x-ndjson";
 
-std::optional<HttpMethod> method_from_verb(http::verb verb) {
-  switch (verb) {
-    case http::verb::get:
-      return HttpMethod::kGet;
-    case http::verb::post:
-      return HttpMethod::kPost;
-    case http::verb::put:
-      return HttpMethod::kPut;
-    case http::verb::delete_:
-      return HttpMethod::kDelete;
-    case http::verb::head:
-      return HttpMethod::kHead;
-    default:
-      return std::nullopt;
-  }
-}
-
-http::verb verb_of(HttpMethod method) {
-  switch (method) {
-    case HttpMethod::kGet:
-      return http::verb::get;
-    case HttpMethod::kPost:
-      return http::verb::post;
-    case HttpMethod::kPut:
-      return http::verb::put;
-    case HttpMethod::kDelete:
-      return http::verb::delete_;
-    case HttpMethod::kHead:
-      return http::verb::head;
-  }
-  return http::verb::unknown;
-}
-
 // "GET, DELETE": the Allow header.
 std::string allow_header(const std::vector<HttpMethod>& methods) {
   std::string allow;
   for (const auto method : methods) {
     if (!allow.empty()) allow += ", ";
-    allow += std::string(http::to_string(verb_of(method)));
+    allow += std::string(http::to_string(detail::to_verb(method)));
   }
   return allow;
 }
@@ -248,7 +217,7 @@ void HttpSession::handle_request() {
 
   auto target = parse_target(std_view(message.target()));
   if (!target) return respond(ServerResponse::error(target.error(), 400), keep_alive);
-  auto match = state_->router().match(method_from_verb(message.method()), target->segments);
+  auto match = state_->router().match(detail::method_of(message.method()), target->segments);
   if (match.route == nullptr && match.allowed.empty()) {
     return respond(ServerResponse::error(
                        Error::not_found("no route for " + target->path, {{"path", target->path}})),

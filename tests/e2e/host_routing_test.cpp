@@ -10,23 +10,6 @@ using namespace ktrdr::test;
 using Catch::Matchers::Contains;
 using namespace std::chrono_literals;
 
-namespace {
-
-struct Plugins {
-  TempDir dir;
-  Plugins() { dir.copy_in(example_plugin()); }
-};
-
-std::vector<Json> events_of(const std::vector<std::string>& lines, const std::string& type) {
-  std::vector<Json> out;
-  for (const Json& event : parse_ndjson(lines)) {
-    if (event.get_string("type") == type) out.push_back(event);
-  }
-  return out;
-}
-
-}  // namespace
-
 TEST_CASE("with USE_EXAMPLE_HOST_SERVICE a job runs on the host service and mirrors its progress",
           "[e2e][routing]") {
   Plugins plugins;
@@ -50,15 +33,15 @@ jobs:
       for (std::string line; std::getline(stream, line);) out.push_back(line);
       return out;
     }();
-    const auto finished = events_of(lines, "job_finished");
+    const auto finished = events_of_type(parse_ndjson(lines), "job_finished");
     REQUIRE(finished.size() == 1);
     CHECK(finished[0].at("result").get_int("primes") == 1857859);  // π(3·10^7)
-    const auto progress = events_of(lines, "progress");
+    const auto progress = events_of_type(parse_ndjson(lines), "progress");
     REQUIRE_FALSE(progress.empty());
     const Json last = progress.back().at("progress");
     CHECK(last.at("context").get_string("operation") == "prime_counting");
     CHECK_THAT(last.get_string("message").value(), Contains("Counting primes below 30,000,000"));
-    const auto started = events_of(lines, "job_started");
+    const auto started = events_of_type(parse_ndjson(lines), "job_started");
     REQUIRE(started.size() == 1);
     CHECK(started[0].at("routing").get_string("mode") == "host_service");
     CHECK(started[0].at("routing").get_string("url") == server.url());
@@ -85,7 +68,7 @@ jobs:
         30s));
     ktrdr.signal(SIGINT);
     REQUIRE(ktrdr.wait(30s) == 130);
-    const auto finished = events_of(ktrdr.out_lines(), "job_finished");
+    const auto finished = events_of_type(parse_ndjson(ktrdr.out_lines()), "job_finished");
     REQUIRE(finished.size() == 1);
     CHECK(finished[0].get_string("state") == "cancelled");
     CHECK(finished[0].at("result").get_int("chunks_done") > 0);

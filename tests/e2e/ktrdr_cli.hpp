@@ -19,6 +19,15 @@ inline std::vector<std::string> ktrdr_args(const TempDir& plugins,
   return argv;
 }
 
+// A plugin directory with the example plugin and the test_jobs plugin.
+struct Plugins {
+  TempDir dir;
+  Plugins() {
+    dir.copy_in(example_plugin());
+    dir.copy_in(test_plugin("jobs"));
+  }
+};
+
 inline std::vector<Json> parse_ndjson(const std::vector<std::string>& lines) {
   std::vector<Json> events;
   for (const std::string& line : lines) {
@@ -26,6 +35,15 @@ inline std::vector<Json> parse_ndjson(const std::vector<std::string>& lines) {
     if (event.ok()) events.push_back(std::move(*event));
   }
   return events;
+}
+
+// The events of one type ("job_finished").
+inline std::vector<Json> events_of_type(const std::vector<Json>& events, const std::string& type) {
+  std::vector<Json> out;
+  for (const Json& event : events) {
+    if (event.get_string("type") == type) out.push_back(event);
+  }
+  return out;
 }
 
 }  // namespace ktrdr::test

@@ -16,22 +16,6 @@ namespace {
 
 const std::map<std::string, std::string> kCleanEnv = {{"KTRDR_PLUGIN_PATH", ""}};
 
-struct Plugins {
-  TempDir dir;
-  Plugins() {
-    dir.copy_in(example_plugin());
-    dir.copy_in(test_plugin("jobs"));
-  }
-};
-
-std::vector<Json> events_of_type(const std::vector<Json>& events, const std::string& type) {
-  std::vector<Json> out;
-  for (const Json& e : events) {
-    if (e.get_string("type") == type) out.push_back(e);
-  }
-  return out;
-}
-
 // A progress event of a running operation that has done some work (items or percentage).
 bool is_progress_line(const std::string& line) {
   auto event = Json::parse(line);

@@ -17,14 +17,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-struct Plugins {
-  TempDir dir;
-  Plugins() {
-    dir.copy_in(example_plugin());
-    dir.copy_in(test_plugin("jobs"));
-  }
-};
-
 Json json_of(const std::string& text) {
   auto json = Json::parse(text);
   INFO(text);
