@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   g++ cmake ninja-build git ca-certificates
   libboost-dev rapidjson-dev libyaml-cpp-dev libcli11-dev catch2 libsqlite3-dev
-  curl
+  curl libhowardhinnant-date-dev tzdata
 )
 
 missing=()

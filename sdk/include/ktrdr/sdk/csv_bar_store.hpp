@@ -1,0 +1,79 @@
+// CsvBarStore: one CSV file per series, `<data_dir>/<SYMBOL>_<TF>.csv` (KTRDR's layout and format:
+// header `timestamp,open,high,low,close,volume`, ISO-8601 UTC open times with a Z). Reads load
+// the whole file and parse it in one pass; saves are atomic (temp file, fsync, rename, fsync of
+// the directory). Thread-safe for concurrent reads and for saves of different series; saves of
+// the same series must be serialised by the caller (they share one temp file name).
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ktrdr/sdk/bar_series.hpp"
+#include "ktrdr/sdk/result.hpp"
+#include "ktrdr/sdk/timeframe.hpp"
+
+namespace ktrdr {
+
+// One series found in a store directory.
+struct StoredSeries {
+  std::string symbol;
+  Timeframe timeframe = Timeframe::k1d;
+  std::filesystem::path path;
+
+  bool operator==(const StoredSeries&) const = default;
+};
+
+class CsvBarStore {
+ public:
+  // The directory need not exist yet; save() creates it.
+  explicit CsvBarStore(std::filesystem::path data_dir);
+
+  const std::filesystem::path& data_dir() const noexcept { return data_dir_; }
+
+  // `<data_dir>/<SYMBOL>_<TF>.csv`. The symbol is validated first (validate_symbol), so no path
+  // is ever built from an unsafe one; its error is returned as is.
+  Result<std::filesystem::path> path_for(std::string_view symbol, Timeframe timeframe) const;
+
+  // True when the series' file exists; false for an invalid symbol.
+  bool exists(std::string_view symbol, Timeframe timeframe) const;
+
+  // The stored series, rows as they are in the file (duplicates, disorder and zero volumes are
+  // data, not errors). Errors: kInvalidArgument (symbol), kNotFound (no file), kIo (unreadable),
+  // kParse (malformed; the message names the file and line). Never modifies the file.
+  Result<BarSeries> read(std::string_view symbol, Timeframe timeframe) const;
+
+  // Reads any file in the store format as the given series (e.g. a vendor archive file). The
+  // symbol is validated; errors as read(). For 1d and 1w, date-only timestamps ("2024-01-02") are
+  // accepted; an empty price or volume field reads as NaN.
+  static Result<BarSeries> read_file(const std::filesystem::path& path, std::string_view symbol,
+                                     Timeframe timeframe);
+
+  // The series present (files named `<SYMBOL>_<TF>.csv` with a valid symbol and timeframe; temp
+  // files and anything else are ignored), sorted by symbol then timeframe. A missing directory
+  // lists as empty; an unreadable one is a kIo error.
+  Result<std::vector<StoredSeries>> list() const;
+
+  // Replaces the series' file atomically with `series` (written exactly as held: order and
+  // duplicates kept): writes `<file>.tmp.<pid>` in the same directory, fsyncs it, renames it over
+  // the target and fsyncs the directory. After a failure the previous file is untouched and the
+  // temp file removed. Errors: kInvalidArgument (symbol, or a timestamp outside years 0000-9999),
+  // kIo naming the path and the system's reason. Creates the data directory when missing.
+  // Prices are written in their shortest round-trip form, so read() gives back == bars.
+  Result<void> save(const BarSeries& series) const;
+
+  // Test hook: makes every later save fail with EIO after writing at most `bytes` bytes of its
+  // temp file (nullopt turns it off), simulating a full disk mid-write. Not thread-safe.
+  void fail_writes_after_for_testing(std::optional<std::size_t> bytes) {
+    fail_writes_after_ = bytes;
+  }
+
+ private:
+  std::filesystem::path data_dir_;
+  std::optional<std::size_t> fail_writes_after_;
+};
+
+}  // namespace ktrdr

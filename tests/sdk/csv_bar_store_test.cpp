@@ -1,0 +1,501 @@
+#include "ktrdr/sdk/csv_bar_store.hpp"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <bit>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <string>
+
+#include "ktrdr/sdk/time_format.hpp"
+
+namespace fs = std::filesystem;
+using ktrdr::Bar;
+using ktrdr::BarSeries;
+using ktrdr::CsvBarStore;
+using ktrdr::ErrorCode;
+using ktrdr::Timeframe;
+
+namespace {
+
+const fs::path kSharedData = KTRDR_SHARED_DATA_DIR;
+constexpr const char* kHeader = "timestamp,open,high,low,close,volume\n";
+
+// A fresh directory under the system temp dir, removed with everything in it.
+class TempDir {
+ public:
+  TempDir() {
+    static std::atomic<int> counter{0};
+    path_ = fs::temp_directory_path() /
+            ("ktrdr_data_test_" + std::to_string(::getpid()) + "_" + std::to_string(++counter));
+    fs::remove_all(path_);
+    fs::create_directories(path_);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+std::chrono::sys_seconds ts(const char* iso) {
+  return std::chrono::time_point_cast<std::chrono::seconds>(
+      ktrdr::parse_iso8601(iso).value_or_throw());
+}
+
+void write_file(const fs::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+}
+
+std::string read_bytes(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::vector<std::string> names_in(const fs::path& dir) {
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    names.push_back(entry.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+BarSeries sample(std::size_t n, double base = 100.0) {
+  BarSeries s("AAPL", Timeframe::k1h);
+  for (std::size_t i = 0; i < n; ++i) {
+    const double p = base + static_cast<double>(i) * 0.25;
+    s.append(Bar{ts("2024-01-02T14:30:00Z") + std::chrono::hours(i), p, p + 1.5, p - 0.75,
+                 p + 0.125, 1000.0 + static_cast<double>(i)});
+  }
+  return s;
+}
+
+// Each value's bits, so -0.0 and 0.0 differ.
+bool bit_identical(const BarSeries& a, const BarSeries& b) {
+  if (a.symbol() != b.symbol() || a.timeframe() != b.timeframe() || a.size() != b.size()) {
+    return false;
+  }
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const Bar x = a[i];
+    const Bar y = b[i];
+    if (x.timestamp != y.timestamp) return false;
+    const double xs[] = {x.open, x.high, x.low, x.close, x.volume};
+    const double ys[] = {y.open, y.high, y.low, y.close, y.volume};
+    for (int k = 0; k < 5; ++k) {
+      if (std::bit_cast<std::uint64_t>(xs[k]) != std::bit_cast<std::uint64_t>(ys[k])) return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+TEST_CASE("paths are <data_dir>/<SYMBOL>_<TF>.csv and built only from valid symbols",
+          "[sdk][data][store]") {
+  const CsvBarStore store("/data");
+  CHECK(store.path_for("AAPL", Timeframe::k1h).value() == fs::path("/data/AAPL_1h.csv"));
+  CHECK(store.path_for("BRK.B", Timeframe::k1d).value() == fs::path("/data/BRK.B_1d.csv"));
+  for (const char* bad : {"../etc", "a/b", "", "..", "/etc/passwd"}) {
+    INFO(bad);
+    auto path = store.path_for(bad, Timeframe::k1h);
+    REQUIRE_FALSE(path.ok());
+    CHECK(path.error().code == ErrorCode::kInvalidArgument);
+    CHECK_FALSE(store.exists(bad, Timeframe::k1h));
+    CHECK(store.read(bad, Timeframe::k1h).error().code == ErrorCode::kInvalidArgument);
+  }
+}
+
+TEST_CASE("every real file in shared/data loads with its PROVENANCE row count and range",
+          "[sdk][data][store]") {
+  struct Case {
+    const char* file;
+    const char* symbol;
+    Timeframe timeframe;
+    std::size_t rows;
+    const char* first;
+    const char* last;
+  };
+  const Case cases[] = {
+      {"AAPL_1h.csv", "AAPL", Timeframe::k1h, 3299, "2024-01-02T14:30:00Z", "2025-11-19T17:30:00Z"},
+      {"MSFT_1h.csv", "MSFT", Timeframe::k1h, 1740, "2025-05-30T13:30:00Z", "2026-05-29T20:00:00Z"},
+      {"NVDA_1h.csv", "NVDA", Timeframe::k1h, 1740, "2025-05-30T13:30:00Z", "2026-05-29T20:00:00Z"},
+      {"EURUSD_1h.csv", "EURUSD", Timeframe::k1h, 45779, "2015-03-09T12:00:00Z",
+       "2022-07-19T19:00:00Z"},
+      {"BTCUSDT_1h.csv", "BTCUSDT", Timeframe::k1h, 33364, "2019-09-08T17:00:00Z",
+       "2023-06-29T20:00:00Z"},
+      {"SPY_1d.csv", "SPY", Timeframe::k1d, 6308, "2000-01-03T00:00:00Z", "2025-01-30T00:00:00Z"},
+      {"anomalies/SPY_1h__gcfc.csv", "SPY", Timeframe::k1h, 8820, "2022-07-28T21:00:00Z",
+       "2024-08-30T23:00:00Z"},
+      {"anomalies/MSFT_1h__gcfc.csv", "MSFT", Timeframe::k1h, 8354, "2022-08-31T08:00:00Z",
+       "2024-08-30T23:00:00Z"},
+      {"anomalies/AAPL_1h__Tanushree28.csv", "AAPL", Timeframe::k1h, 1077, "2025-06-26T14:30:00Z",
+       "2025-09-26T14:30:00Z"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.file);
+    const fs::path path = kSharedData / c.file;
+    const auto before = fs::last_write_time(path);
+    auto series = CsvBarStore::read_file(path, c.symbol, c.timeframe);
+    REQUIRE(series.ok());
+    CHECK(series->symbol() == c.symbol);
+    CHECK(series->timeframe() == c.timeframe);
+    REQUIRE(series->size() == c.rows);
+    CHECK(series->timestamps().front() == ts(c.first));
+    CHECK(series->timestamps().back() == ts(c.last));
+    CHECK(series->is_sorted());
+    CHECK(fs::last_write_time(path) == before);
+  }
+}
+
+TEST_CASE("the store reads shared/data by symbol and lists its series", "[sdk][data][store]") {
+  const CsvBarStore store(kSharedData);
+  CHECK(store.exists("EURUSD", Timeframe::k1h));
+  CHECK_FALSE(store.exists("EURUSD", Timeframe::k1d));
+  auto eurusd = store.read("EURUSD", Timeframe::k1h);
+  REQUIRE(eurusd.ok());
+  CHECK(eurusd->size() == 45779);
+  CHECK(eurusd->opens()[0] == 1.08603);
+  CHECK(eurusd->volumes()[0] == 4992.0);
+
+  auto missing = store.read("ZZZZ", Timeframe::k1h);
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.error().code == ErrorCode::kNotFound);
+  CHECK_THAT(missing.error().message, Catch::Contains("ZZZZ_1h.csv"));
+
+  auto listed = store.list();
+  REQUIRE(listed.ok());
+  std::vector<std::string> names;
+  for (const auto& s : *listed) {
+    names.push_back(s.symbol + "_" + std::string(ktrdr::to_string(s.timeframe)));
+    CHECK(s.path == kSharedData / (names.back() + ".csv"));
+  }
+  CHECK(names == std::vector<std::string>{"AAPL_1h", "BTCUSDT_1h", "EURUSD_1h", "MSFT_1h",
+                                          "NVDA_1h", "SPY_1d"});
+}
+
+TEST_CASE("anomalies are data: duplicates, disorder and zero volume load as they are",
+          "[sdk][data][store]") {
+  SECTION("the real anomaly files keep their duplicated rows and zero volumes") {
+    auto spy =
+        CsvBarStore::read_file(kSharedData / "anomalies/SPY_1h__gcfc.csv", "SPY", Timeframe::k1h);
+    REQUIRE(spy.ok());
+    const auto times = spy->timestamps();
+    const auto repeats = std::adjacent_find(times.begin(), times.end());
+    CHECK(repeats != times.end());
+    CHECK(std::count(spy->volumes().begin(), spy->volumes().end(), 0.0) == 5117);
+    BarSeries deduped("SPY", Timeframe::k1h);
+    REQUIRE(deduped.merge(*spy).ok());
+    CHECK(deduped.size() == 8760);
+  }
+  SECTION("a hand-written file with every anomaly") {
+    TempDir dir;
+    const std::string text = std::string(kHeader) +
+                             "2024-01-02T15:30:00Z,10,11,9,10.5,0\n"
+                             "2024-01-02T14:30:00Z,10,11,9,10.5,100\n"
+                             "2024-01-02T14:30:00Z,10,11,9,10.6,200\n"
+                             "2024-01-02T16:30:00Z,-1,500,0,10,1e9\n";
+    write_file(dir.path() / "AAPL_1h.csv", text);
+    auto series = CsvBarStore(dir.path()).read("AAPL", Timeframe::k1h);
+    REQUIRE(series.ok());
+    REQUIRE(series->size() == 4);
+    CHECK_FALSE(series->is_sorted());
+    CHECK(series->closes()[2] == 10.6);
+    CHECK(series->volumes()[0] == 0.0);
+    CHECK(series->highs()[3] == 500.0);
+    CHECK(read_bytes(dir.path() / "AAPL_1h.csv") == text);
+  }
+}
+
+TEST_CASE("lenient spellings are read: CRLF, blank lines, BOM, no final newline, dates, gaps",
+          "[sdk][data][store]") {
+  TempDir dir;
+  const CsvBarStore store(dir.path());
+  SECTION("CRLF endings, a BOM, blank lines and a missing final newline") {
+    write_file(dir.path() / "X_1h.csv",
+               "\xEF\xBB\xBFtimestamp,open,high,low,close,volume\r\n"
+               "2024-01-02T14:30:00Z,1,2,0.5,1.5,10\r\n\r\n"
+               "2024-01-02T15:30:00Z,1.5,2,1,1.25,20");
+    auto series = store.read("X", Timeframe::k1h);
+    REQUIRE(series.ok());
+    REQUIRE(series->size() == 2);
+    CHECK(series->volumes()[1] == 20.0);
+  }
+  SECTION("daily files may carry dates alone") {
+    write_file(dir.path() / "SPY_1d.csv", std::string(kHeader) +
+                                              "2000-01-03,94.49,94.49,91.7,92.69,8164300\n"
+                                              "2000-01-04T00:00:00Z,91.48,91.82,89,89.07,1\n");
+    auto series = store.read("SPY", Timeframe::k1d);
+    REQUIRE(series.ok());
+    CHECK(series->timestamps()[0] == ts("2000-01-03T00:00:00Z"));
+    CHECK(series->timestamps()[1] == ts("2000-01-04T00:00:00Z"));
+  }
+  SECTION("an empty value reads as NaN, a missing value for the quality checks") {
+    write_file(dir.path() / "X_1h.csv",
+               std::string(kHeader) + "2024-01-02T14:30:00Z,1,,0.5,1.5,\n");
+    auto series = store.read("X", Timeframe::k1h);
+    REQUIRE(series.ok());
+    CHECK(std::isnan(series->highs()[0]));
+    CHECK(std::isnan(series->volumes()[0]));
+    CHECK(series->lows()[0] == 0.5);
+  }
+  SECTION("a header alone is an empty series") {
+    write_file(dir.path() / "X_1h.csv", kHeader);
+    auto series = store.read("X", Timeframe::k1h);
+    REQUIRE(series.ok());
+    CHECK(series->empty());
+  }
+}
+
+TEST_CASE("corrupt CSVs are parse errors naming file, line and fault, leaving the file untouched",
+          "[sdk][data][store]") {
+  struct Case {
+    const char* name;
+    std::string text;
+    Timeframe timeframe;
+    int line;
+    const char* column;  // nullptr: no column context
+    std::vector<std::string> message_parts;
+  };
+  const std::string good_row = "2024-01-02T14:30:00Z,1,2,0.5,1.5,10\n";
+  const Case cases[] = {
+      {"bad number",
+       std::string(kHeader) + good_row + "2024-01-02T15:30:00Z,1,2,0.5,1.2.3,10\n",
+       Timeframe::k1h,
+       3,
+       "close",
+       {"line 3", "bad number \"1.2.3\"", "column close"}},
+      {"text for a number",
+       std::string(kHeader) + "2024-01-02T15:30:00Z,abc,2,0.5,1,10\n",
+       Timeframe::k1h,
+       2,
+       "open",
+       {"line 2", "\"abc\"", "column open"}},
+      {"missing column",
+       std::string(kHeader) + good_row + good_row + "2024-01-02T16:30:00Z,1,2,0.5,1.5\n",
+       Timeframe::k1h,
+       4,
+       "volume",
+       {"line 4", "missing column volume", "found 5"}},
+      {"too many columns",
+       std::string(kHeader) + "2024-01-02T16:30:00Z,1,2,0.5,1.5,10,7\n",
+       Timeframe::k1h,
+       2,
+       nullptr,
+       {"line 2", "too many columns", "found 7"}},
+      {"wrong header",
+       "time,open,high,low,close,volume\n" + good_row,
+       Timeframe::k1h,
+       1,
+       nullptr,
+       {"line 1", "wrong header",
+        "expected \"timestamp,open,high,low,close,volume\", found "
+        "\"time,open,high,low,close,volume\""}},
+      {"bad month",
+       std::string(kHeader) + "2024-13-02T14:30:00Z,1,2,0.5,1.5,10\n",
+       Timeframe::k1h,
+       2,
+       "timestamp",
+       {"line 2", "bad timestamp \"2024-13-02T14:30:00Z\""}},
+      {"space instead of T",
+       std::string(kHeader) + "2024-01-02 14:30:00,1,2,0.5,1.5,10\n",
+       Timeframe::k1h,
+       2,
+       "timestamp",
+       {"bad timestamp \"2024-01-02 14:30:00\""}},
+      {"date alone in an hourly file",
+       std::string(kHeader) + "2024-01-02,1,2,0.5,1.5,10\n",
+       Timeframe::k1h,
+       2,
+       "timestamp",
+       {"bad timestamp \"2024-01-02\""}},
+      {"30 February",
+       std::string(kHeader) + "2024-02-30,1,2,0.5,1.5,10\n",
+       Timeframe::k1d,
+       2,
+       "timestamp",
+       {"bad timestamp \"2024-02-30\""}},
+      {"empty file", "", Timeframe::k1h, 1, nullptr, {"line 1", "empty file"}},
+  };
+  for (const auto& c : cases) {
+    INFO(c.name);
+    TempDir dir;
+    const CsvBarStore store(dir.path());
+    const fs::path path = *store.path_for("AAPL", c.timeframe);
+    write_file(path, c.text);
+    auto series = store.read("AAPL", c.timeframe);
+    REQUIRE_FALSE(series.ok());
+    const auto& error = series.error();
+    CHECK(error.code == ErrorCode::kParse);
+    CHECK_THAT(error.message, Catch::Contains(path.string()));
+    for (const auto& part : c.message_parts) CHECK_THAT(error.message, Catch::Contains(part));
+    CHECK(error.get("file") == path.string());
+    CHECK(error.get("line") == std::to_string(c.line));
+    if (c.column != nullptr) CHECK(error.get("column") == std::string(c.column));
+    CHECK(read_bytes(path) == c.text);
+    CHECK(names_in(dir.path()) == std::vector<std::string>{path.filename().string()});
+  }
+}
+
+TEST_CASE("save then read gives back the same bars bit for bit", "[sdk][data][store]") {
+  TempDir dir;
+  const CsvBarStore store(dir.path() / "nested" / "store");
+  SECTION("a real series") {
+    auto btc = CsvBarStore::read_file(kSharedData / "BTCUSDT_1h.csv", "BTCUSDT", Timeframe::k1h);
+    REQUIRE(btc.ok());
+    REQUIRE(store.save(*btc).ok());
+    auto back = store.read("BTCUSDT", Timeframe::k1h);
+    REQUIRE(back.ok());
+    CHECK(bit_identical(*back, *btc));
+    const std::string text = read_bytes(*store.path_for("BTCUSDT", Timeframe::k1h));
+    CHECK(text.starts_with(std::string(kHeader) +
+                           "2019-09-08T17:00:00Z,10000,10000,10000,10000,0.002\n"));
+  }
+  SECTION("random doubles of every magnitude, signed zeros and old or daily timestamps") {
+    std::mt19937_64 rng(7);
+    BarSeries s("RND", Timeframe::k1d);
+    const double specials[] = {
+        0.0,  -0.0,        5e-324, 2.2250738585072014e-308, 1.7976931348623157e308, 0.1, 1.0 / 3.0,
+        1e22, 123456789.0, -42.5};
+    std::int64_t seconds = -2208988800;  // 1900-01-01
+    for (int i = 0; i < 2000; ++i) {
+      double v[5];
+      for (double& x : v) {
+        do {
+          x = std::bit_cast<double>(rng());
+        } while (!std::isfinite(x));
+        if (i < 10) x = specials[i];
+      }
+      s.append(Bar{std::chrono::sys_seconds(std::chrono::seconds(seconds)), v[0], v[1], v[2], v[3],
+                   v[4]});
+      seconds += 86400 * 7 + static_cast<std::int64_t>(rng() % 86400);
+    }
+    REQUIRE(store.save(s).ok());
+    auto back = store.read("RND", Timeframe::k1d);
+    REQUIRE(back.ok());
+    CHECK(bit_identical(*back, s));
+  }
+  SECTION("saving again replaces the file and leaves no temp file") {
+    REQUIRE(store.save(sample(10)).ok());
+    REQUIRE(store.save(sample(3, 50.0)).ok());
+    CHECK(store.read("AAPL", Timeframe::k1h).value() == sample(3, 50.0));
+    CHECK(names_in(store.data_dir()) == std::vector<std::string>{"AAPL_1h.csv"});
+  }
+}
+
+TEST_CASE("a save that fails midway leaves the old file byte-identical and no temp file",
+          "[sdk][data][store]") {
+  TempDir dir;
+  CsvBarStore store(dir.path());
+  REQUIRE(store.save(sample(20)).ok());
+  const fs::path path = *store.path_for("AAPL", Timeframe::k1h);
+  const std::string before = read_bytes(path);
+
+  SECTION("the write fails after some bytes") {
+    const std::size_t limit =
+        GENERATE(std::size_t{0}, std::size_t{1}, std::size_t{100}, std::size_t{4000});
+    INFO("fail after " << limit << " bytes");
+    store.fail_writes_after_for_testing(limit);
+    auto saved = store.save(sample(200, 300.0));
+    REQUIRE_FALSE(saved.ok());
+    CHECK(saved.error().code == ErrorCode::kIo);
+    CHECK_THAT(saved.error().message, Catch::Contains(path.string()));
+    CHECK(saved.error().get("file") == path.string());
+    CHECK(read_bytes(path) == before);
+    CHECK(names_in(dir.path()) == std::vector<std::string>{"AAPL_1h.csv"});
+
+    store.fail_writes_after_for_testing(std::nullopt);
+    REQUIRE(store.save(sample(200, 300.0)).ok());
+    CHECK(store.read("AAPL", Timeframe::k1h).value() == sample(200, 300.0));
+  }
+  SECTION("the rename fails because the target is a directory") {
+    const CsvBarStore other(dir.path());
+    BarSeries msft("MSFT", Timeframe::k1h);
+    fs::create_directory(dir.path() / "MSFT_1h.csv");
+    auto saved = other.save(msft);
+    REQUIRE_FALSE(saved.ok());
+    CHECK(saved.error().code == ErrorCode::kIo);
+    CHECK_THAT(saved.error().message, Catch::Contains("MSFT_1h.csv"));
+    CHECK(names_in(dir.path()) == std::vector<std::string>{"AAPL_1h.csv", "MSFT_1h.csv"});
+    CHECK(read_bytes(path) == before);
+  }
+}
+
+TEST_CASE("a temp file left by a crash is ignored by read and list", "[sdk][data][store]") {
+  TempDir dir;
+  const CsvBarStore store(dir.path());
+  REQUIRE(store.save(sample(5)).ok());
+  write_file(dir.path() / "AAPL_1h.csv.tmp.99999", std::string(kHeader) + "2024-01-02T14:3");
+  write_file(dir.path() / "notes.txt", "hello");
+  write_file(dir.path() / "SPY_1h__gcfc.csv", kHeader);
+  write_file(dir.path() / "SPY_2h.csv", kHeader);
+  CHECK(store.read("AAPL", Timeframe::k1h).value() == sample(5));
+  auto listed = store.list();
+  REQUIRE(listed.ok());
+  REQUIRE(listed->size() == 1);
+  CHECK((*listed)[0] == ktrdr::StoredSeries{"AAPL", Timeframe::k1h, dir.path() / "AAPL_1h.csv"});
+  CHECK(CsvBarStore(dir.path() / "absent").list().value().empty());
+}
+
+TEST_CASE("saving refuses unsafe symbols before touching the disk", "[sdk][data][store]") {
+  TempDir dir;
+  const CsvBarStore store(dir.path() / "store");
+  for (const char* bad : {"../evil", "a/b", ".", ""}) {
+    INFO(bad);
+    auto saved = store.save(BarSeries(bad, Timeframe::k1h));
+    REQUIRE_FALSE(saved.ok());
+    CHECK(saved.error().code == ErrorCode::kInvalidArgument);
+  }
+  CHECK(names_in(dir.path()).empty());
+}
+
+TEST_CASE("parse throughput on EURUSD_1h and a generated 1,000,000-row file",
+          "[sdk][data][store][.bench]") {
+  using Clock = std::chrono::steady_clock;
+  auto measure = [](const fs::path& path, const char* symbol, Timeframe tf) {
+    const double megabytes = static_cast<double>(fs::file_size(path)) / 1e6;
+    double best = 1e9;
+    std::size_t rows = 0;
+    for (int run = 0; run < 5; ++run) {
+      const auto start = Clock::now();
+      auto series = CsvBarStore::read_file(path, symbol, tf);
+      const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+      REQUIRE(series.ok());
+      rows = series->size();
+      best = std::min(best, seconds);
+    }
+    WARN(path.filename().string() << ": " << rows << " bars, " << megabytes << " MB in "
+                                  << best * 1e3 << " ms = " << static_cast<double>(rows) / best
+                                  << " bars/s, " << megabytes / best << " MB/s");
+  };
+  measure(kSharedData / "EURUSD_1h.csv", "EURUSD", Timeframe::k1h);
+
+  TempDir dir;
+  std::mt19937_64 rng(1);
+  std::normal_distribution<double> step(0.0, 0.0005);
+  BarSeries big("SYN", Timeframe::k1m);
+  big.reserve(1'000'000);
+  double price = 1.1;
+  const auto start = ts("2020-01-01T00:00:00Z");
+  for (std::int64_t i = 0; i < 1'000'000; ++i) {
+    const double open = price;
+    price = std::round((price + step(rng)) * 1e5) / 1e5;
+    big.append(Bar{start + std::chrono::minutes(i), open, std::max(open, price) + 0.0001,
+                   std::min(open, price) - 0.0001, price, static_cast<double>(rng() % 5000)});
+  }
+  REQUIRE(CsvBarStore(dir.path()).save(big).ok());
+  measure(dir.path() / "SYN_1m.csv", "SYN", Timeframe::k1m);
+}
