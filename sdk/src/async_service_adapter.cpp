@@ -1,6 +1,7 @@
-// AsyncServiceAdapter: the I/O thread, the retry loop with backoff, the connection pool's use,
-// JSON calls, line streams, statistics and the cached health check. The network steps themselves
-// are HttpExchange and LineStream sessions; callers block on their completion.
+// AsyncServiceAdapter: the retry loop with backoff, the connection pool's use, JSON calls, line
+// streams, statistics and the cached health check. The network steps themselves (HttpExchange,
+// LineStream) run with blocking I/O on the caller's thread; the I/O thread is left with the
+// pool's idle reaper and the resolving of host names.
 #include "ktrdr/sdk/async_service_adapter.hpp"
 
 #include <algorithm>
@@ -11,7 +12,6 @@
 #include <boost/beast/http/verb.hpp>
 #include <cmath>
 #include <condition_variable>
-#include <future>
 #include <mutex>
 #include <random>
 #include <thread>
@@ -34,7 +34,8 @@ using detail::CallLimits;
 using detail::ConnectionPool;
 using detail::ExchangeOutcome;
 using detail::HttpConnection;
-using detail::HttpExchange;
+using detail::EndpointCache;
+using detail::ExchangeSettings;
 using detail::HttpRequestMessage;
 using detail::LineStream;
 using Clock = std::chrono::steady_clock;
@@ -78,15 +79,6 @@ std::chrono::milliseconds backoff_delay(const AdapterOptions& options, int retry
   thread_local std::mt19937_64 random{std::random_device{}()};
   std::uniform_int_distribution<std::int64_t> pick(0, static_cast<std::int64_t>(ceiling));
   return std::chrono::milliseconds(pick(random));
-}
-
-// Runs `start(handler)` and blocks until the session calls the handler (on the I/O thread).
-template <class Event, class Start>
-Event wait_for_completion(Start&& start) {
-  auto promise = std::make_shared<std::promise<Event>>();
-  auto future = promise->get_future();
-  start([promise](Event event) { promise->set_value(std::move(event)); });
-  return future.get();
 }
 
 // Hands each complete line of `pending` to `on_line` (without "\n" or "\r\n"; blank lines,
@@ -208,9 +200,8 @@ struct AsyncServiceAdapter::Impl {
   ExchangeOutcome attempt(const std::shared_ptr<const HttpRequestMessage>& message,
                           const CallLimits& limits, const CancellationToken& token);
   ExchangeOutcome exchange(std::shared_ptr<HttpConnection> connection, bool reused,
-                           const std::shared_ptr<const HttpRequestMessage>& message,
-                           const CallLimits& limits, Clock::time_point deadline,
-                           const CancellationToken& token);
+                           const HttpRequestMessage& message, const CallLimits& limits,
+                           Clock::time_point deadline, const CancellationToken& token);
   Result<void> run_line_stream(const std::shared_ptr<const HttpRequestMessage>& message,
                                const std::function<bool(std::string_view)>& on_line,
                                const CallErrors& errors, const CancellationToken& caller,
@@ -221,8 +212,12 @@ struct AsyncServiceAdapter::Impl {
   const HttpUrl url_;
   const AdapterOptions options_;
   const std::string authority_;
-  net::io_context io_;
+  net::io_context io_;  // the I/O thread's: the pool's reaper, name lookups
   net::executor_work_guard<net::io_context::executor_type> work_;
+  // Owns the client sockets and is never run: their I/O is blocking, on the callers' threads, and
+  // no reactor thread should wake up when their data arrives.
+  net::io_context sockets_io_;
+  EndpointCache endpoints_;
   ConnectionPool pool_;
   CancellationSource shutdown_;
 
@@ -248,6 +243,7 @@ AsyncServiceAdapter::Impl::Impl(HttpUrl url, AdapterOptions options)
       options_(std::move(options)),
       authority_(url_.authority()),
       work_(net::make_work_guard(io_)),
+      endpoints_(io_, url_.host, url_.port),
       pool_(io_, options_.max_connections, options_.idle_timeout),
       thread_([this] { io_.run(); }) {}
 
@@ -372,9 +368,10 @@ ExchangeOutcome AsyncServiceAdapter::Impl::attempt(
     ++counters_.attempts;
     ++(reused ? counters_.pool_hits : counters_.pool_misses);
   }
-  auto connection = reused ? std::move(lease->connection) : std::make_shared<HttpConnection>(io_);
+  auto connection =
+      reused ? std::move(lease->connection) : std::make_shared<HttpConnection>(sockets_io_);
   const auto deadline = Clock::now() + limits.request_timeout;
-  auto outcome = exchange(std::move(connection), reused, message, limits, deadline, token);
+  auto outcome = exchange(std::move(connection), reused, *message, limits, deadline, token);
   if (outcome.stale && !outcome.aborted) {
     {
       std::lock_guard lock(stats_mutex_);
@@ -383,8 +380,8 @@ ExchangeOutcome AsyncServiceAdapter::Impl::attempt(
       counters_.bytes_sent += outcome.bytes_sent;
     }
     HttpConnection::dispose(std::move(outcome.connection));
-    outcome =
-        exchange(std::make_shared<HttpConnection>(io_), false, message, limits, deadline, token);
+    outcome = exchange(std::make_shared<HttpConnection>(sockets_io_), false, *message, limits,
+                       deadline, token);
   }
   {
     std::lock_guard lock(stats_mutex_);
@@ -395,21 +392,14 @@ ExchangeOutcome AsyncServiceAdapter::Impl::attempt(
   return outcome;
 }
 
-ExchangeOutcome AsyncServiceAdapter::Impl::exchange(
-    std::shared_ptr<HttpConnection> connection, bool reused,
-    const std::shared_ptr<const HttpRequestMessage>& message, const CallLimits& limits,
-    Clock::time_point deadline, const CancellationToken& token) {
-  HttpExchange::Settings settings{
-      url_.host, url_.port, limits.connect_timeout, deadline, limits.max_response_bytes, reused};
-  std::shared_ptr<HttpExchange> session;
-  // Held until the completion is in: a cancel closes the socket on the session's strand.
-  CancellationRegistration abort;
-  return wait_for_completion<ExchangeOutcome>([&](HttpExchange::Handler handler) {
-    session = std::make_shared<HttpExchange>(std::move(connection), message, std::move(settings),
-                                             std::move(handler));
-    session->start();
-    abort = token.on_cancel([session] { session->abort(); });
-  });
+ExchangeOutcome AsyncServiceAdapter::Impl::exchange(std::shared_ptr<HttpConnection> connection,
+                                                    bool reused, const HttpRequestMessage& message,
+                                                    const CallLimits& limits,
+                                                    Clock::time_point deadline,
+                                                    const CancellationToken& token) {
+  const ExchangeSettings settings{limits.connect_timeout, deadline, limits.max_response_bytes,
+                                  reused};
+  return detail::run_exchange(std::move(connection), message, settings, endpoints_, token);
 }
 
 // --- Impl: JSON, streams, health ---
@@ -472,14 +462,10 @@ Result<void> AsyncServiceAdapter::Impl::run_line_stream(
   }
   const CallLimits limits{options_.connect_timeout, options_.connect_timeout,
                           options_.max_response_bytes};
-  auto stream = std::make_shared<LineStream>(
-      std::make_shared<HttpConnection>(io_), message,
-      LineStream::Settings{url_.host, url_.port, options_.connect_timeout});
-  const auto abort = token.on_cancel([stream] { stream->abort(); });
+  LineStream stream(std::make_shared<HttpConnection>(sockets_io_), *message,
+                    options_.connect_timeout, endpoints_, token);
   const auto step = [&](bool open) {
-    auto event = wait_for_completion<LineStream::Event>([&](LineStream::Handler handler) {
-      open ? stream->open(std::move(handler)) : stream->read(std::move(handler));
-    });
+    auto event = open ? stream.open() : stream.read();
     std::lock_guard lock(stats_mutex_);
     counters_.bytes_sent += event.bytes_sent;
     counters_.bytes_received += event.bytes_received;
@@ -501,7 +487,7 @@ Result<void> AsyncServiceAdapter::Impl::run_line_stream(
       if (event.ec) return failure(event);
       response.body += event.data;
     }
-    stream->abort();
+    stream.close();
     std::lock_guard lock(stats_mutex_);
     ++counters_.errors_by_status[response.status];
     return errors.http_status(response);
@@ -510,7 +496,7 @@ Result<void> AsyncServiceAdapter::Impl::run_line_stream(
   while (true) {
     pending += event.data;
     if (!deliver_lines(pending, event.done, on_line)) {
-      stream->abort();
+      stream.close();
       return {};
     }
     if (event.done) return {};

@@ -15,7 +15,8 @@ DeadlineScheduler::Ticket DeadlineScheduler::schedule(Clock::time_point deadline
   const Ticket ticket = next_ticket_++;
   deadlines_.emplace(std::make_pair(deadline, ticket), std::move(action));
   tickets_.emplace(ticket, deadline);
-  changed_.notify_one();
+  // The timer thread only needs waking for a deadline earlier than the one it sleeps until.
+  if (deadline < wake_at_) changed_.notify_one();
   return ticket;
 }
 
@@ -35,6 +36,7 @@ void DeadlineScheduler::run() {
   std::unique_lock lock(mutex_);
   for (;;) {
     if (deadlines_.empty()) {
+      wake_at_ = Clock::time_point::max();
       changed_.wait(lock);
       continue;
     }
@@ -42,9 +44,11 @@ void DeadlineScheduler::run() {
     // A copy: the entry may be cancelled, and freed, while this thread waits.
     const Clock::time_point earliest = first->first.first;
     if (Clock::now() < earliest) {
+      wake_at_ = earliest;
       changed_.wait_until(lock, earliest);
       continue;
     }
+    wake_at_ = Clock::time_point::min();  // running actions: it looks at the map again next
     std::function<void()> action = std::move(first->second);
     tickets_.erase(first->first.second);
     deadlines_.erase(first);

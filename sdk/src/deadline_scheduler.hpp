@@ -43,6 +43,9 @@ class DeadlineScheduler {
   std::map<std::pair<Clock::time_point, Ticket>, std::function<void()>> deadlines_;
   std::map<Ticket, Clock::time_point> tickets_;
   Ticket next_ticket_ = 1;
+  // When the timer thread wakes by itself (max: not before a notify); a cancelled deadline may
+  // leave it earlier than the first one in the map, which only costs one early wake.
+  Clock::time_point wake_at_ = Clock::time_point::min();
   std::thread thread_;  // started by the first schedule()
 };
 

@@ -1,10 +1,7 @@
-// HttpConnection: opening, closing and disposing of one client connection.
+// HttpConnection: connecting, closing and disposing of one client connection.
 #include "http_connection.hpp"
 
-#include <boost/asio/ip/address.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/strand.hpp>
-#include <boost/beast/core/bind_handler.hpp>
+#include <boost/asio/error.hpp>
 #include <utility>
 
 namespace ktrdr::detail {
@@ -13,55 +10,36 @@ namespace net = boost::asio;
 namespace beast = boost::beast;
 using tcp = net::ip::tcp;
 
-HttpConnection::HttpConnection(net::io_context& io)
-    : stream_(net::make_strand(io)), resolver_(stream_.get_executor()) {}
+HttpConnection::HttpConnection(net::io_context& io) : socket_(io) {}
 
 void HttpConnection::dispose(std::shared_ptr<HttpConnection> connection) {
-  if (!connection) return;
-  auto executor = connection->get_executor();
-  net::post(executor, [connection = std::move(connection)] { connection->close_now(); });
+  if (connection) connection->close();
 }
 
-void HttpConnection::async_open(const std::string& host, std::uint16_t port,
-                                std::chrono::milliseconds timeout, OpenHandler handler) {
-  open_handler_ = std::move(handler);
-  open_deadline_ = std::chrono::steady_clock::now() + timeout;
-  beast::error_code ec;
-  const auto address = net::ip::make_address(host, ec);
-  if (!ec) {
-    stream_.expires_at(open_deadline_);
-    stream_.async_connect(
-        tcp::endpoint(address, port),
-        beast::bind_front_handler(&HttpConnection::on_connect, shared_from_this()));
-    return;
+beast::error_code HttpConnection::connect(const std::vector<tcp::endpoint>& endpoints,
+                                          IoInterrupter& interrupter) {
+  beast::error_code ec = net::error::host_not_found;
+  for (const auto& endpoint : endpoints) {
+    socket_.open(endpoint.protocol(), ec);
+    if (ec) continue;
+    socket_.set_option(tcp::no_delay(true), ec);
+    if (!ec) {
+      interrupter.attach(socket_.native_handle());
+      socket_.connect(endpoint, ec);
+      if (!ec) return ec;
+      interrupter.detach();
+    }
+    close();
+    if (interrupter.why() != IoInterrupter::Why::kNone) break;
   }
-  resolver_.async_resolve(
-      host, std::to_string(port),
-      beast::bind_front_handler(&HttpConnection::on_resolve, shared_from_this()));
+  return ec;
 }
 
-void HttpConnection::on_resolve(beast::error_code ec, const tcp::resolver::results_type& results) {
-  if (ec) return std::exchange(open_handler_, nullptr)(ec, "resolve");
-  if (std::chrono::steady_clock::now() >= open_deadline_) {
-    return std::exchange(open_handler_, nullptr)(beast::error::timeout, "connect");
-  }
-  stream_.expires_at(open_deadline_);
-  stream_.async_connect(
-      results, [self = shared_from_this()](beast::error_code connect_ec, const tcp::endpoint&) {
-        self->on_connect(connect_ec);
-      });
-}
-
-void HttpConnection::on_connect(beast::error_code ec) {
-  stream_.expires_never();
-  std::exchange(open_handler_, nullptr)(ec, "connect");
-}
-
-void HttpConnection::close_now() {
-  resolver_.cancel();
+void HttpConnection::close() {
+  if (!socket_.is_open()) return;
   beast::error_code ignored;
-  stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-  stream_.close();
+  socket_.shutdown(tcp::socket::shutdown_both, ignored);
+  socket_.close(ignored);
 }
 
 }  // namespace ktrdr::detail

@@ -1,15 +1,15 @@
-// HttpExchange: the connect / write / read chain of one request.
+// HttpExchange: the connect / write / read steps of one request, on the caller's thread.
 #include "http_exchange.hpp"
 
 #include <algorithm>
-#include <boost/asio/dispatch.hpp>
 #include <boost/asio/error.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/core/error.hpp>
 #include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <cctype>
+#include <string>
 #include <utility>
 
 namespace ktrdr::detail {
@@ -17,6 +17,7 @@ namespace ktrdr::detail {
 namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
+using Clock = std::chrono::steady_clock;
 
 namespace {
 
@@ -39,6 +40,65 @@ std::string lower(std::string_view text) {
   return out;
 }
 
+// The steps; the first failure is left in `outcome` (ec and step).
+void exchange_steps(ExchangeOutcome& outcome, HttpConnection& connection,
+                    const HttpRequestMessage& request, const ExchangeSettings& settings,
+                    EndpointCache& endpoints, const CancellationToken& token,
+                    IoInterrupter& interrupter) {
+  auto& ec = outcome.ec;
+  if (settings.reused) {
+    interrupter.attach(connection.socket().native_handle());
+    interrupter.arm(settings.deadline);
+  } else {
+    const auto connect_deadline =
+        std::min(settings.deadline, Clock::now() + settings.connect_timeout);
+    interrupter.arm(connect_deadline);
+    auto lookup = endpoints.lookup(token, connect_deadline);
+    if (lookup.ec) {
+      ec = lookup.ec;
+      outcome.step = lookup.step;
+      return;
+    }
+    ec = connection.connect(*lookup.endpoints, interrupter);
+    if (ec) {
+      if (interrupter.why() == IoInterrupter::Why::kNone) endpoints.forget();
+      outcome.step = "connect";
+      return;
+    }
+    if (connect_deadline != settings.deadline) interrupter.arm(settings.deadline);
+  }
+
+  outcome.bytes_sent = http::write(connection.socket(), request, ec);
+  if (ec) {
+    outcome.stale = settings.reused && is_closed_connection(ec);
+    outcome.step = "write";
+    return;
+  }
+
+  http::response_parser<http::string_body> parser;
+  parser.header_limit(kHeaderLimit);
+  parser.body_limit(settings.max_response_bytes);
+  if (request.method() == http::verb::head) parser.skip(true);
+  // The header first: Beast 1.74 checks a Content-Length against the body limit only when the
+  // header is parsed on its own.
+  outcome.bytes_received += http::read_header(connection.socket(), connection.buffer(), parser, ec);
+  if (ec) {
+    outcome.stale = settings.reused && !parser.got_some() && is_closed_connection(ec);
+    outcome.step = "read";
+    return;
+  }
+  if (!parser.is_done()) {
+    outcome.bytes_received += http::read(connection.socket(), connection.buffer(), parser, ec);
+    if (ec) {
+      outcome.step = "read";
+      return;
+    }
+  }
+  outcome.reusable =
+      request.keep_alive() && parser.get().keep_alive() && connection.buffer().size() == 0;
+  outcome.response = to_http_response(parser.release());
+}
+
 }  // namespace
 
 HttpResponse to_http_response(http::response<http::string_body>&& res) {
@@ -57,104 +117,40 @@ HttpResponse to_http_response(http::response<http::string_body>&& res) {
   return response;
 }
 
-HttpExchange::HttpExchange(std::shared_ptr<HttpConnection> connection,
-                           std::shared_ptr<const HttpRequestMessage> request, Settings settings,
-                           Handler handler)
-    : connection_(std::move(connection)),
-      strand_(connection_->get_executor()),
-      request_(std::move(request)),
-      settings_(std::move(settings)),
-      handler_(std::move(handler)) {}
-
-void HttpExchange::start() {
-  net::dispatch(strand_, [self = shared_from_this()] { self->begin(); });
-}
-
-void HttpExchange::abort() {
-  net::post(strand_, [self = shared_from_this()] {
-    self->aborted_ = true;
-    if (!self->done_) self->connection_->close_now();
-  });
-}
-
-void HttpExchange::begin() {
-  if (aborted_) return finish(net::error::operation_aborted, "connect");
-  if (settings_.reused) return do_write();
-  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-      settings_.deadline - std::chrono::steady_clock::now());
-  const auto timeout =
-      std::max(std::chrono::milliseconds(1), std::min(settings_.connect_timeout, left));
-  connection_->async_open(settings_.host, settings_.port, timeout,
-                          beast::bind_front_handler(&HttpExchange::on_open, shared_from_this()));
-}
-
-void HttpExchange::on_open(beast::error_code ec, std::string_view step) {
-  if (ec) return finish(ec, step);
-  do_write();
-}
-
-void HttpExchange::do_write() {
-  expire_at_deadline();
-  http::async_write(connection_->stream(), *request_,
-                    beast::bind_front_handler(&HttpExchange::on_write, shared_from_this()));
-}
-
-void HttpExchange::on_write(beast::error_code ec, std::size_t bytes) {
-  outcome_.bytes_sent = bytes;
-  if (ec) {
-    outcome_.stale = settings_.reused && is_closed_connection(ec);
-    return finish(ec, "write");
+void explain_interruption(const IoInterrupter& interrupter, beast::error_code& ec,
+                          bool& aborted) {
+  if (!ec) return;
+  switch (interrupter.why()) {
+    case IoInterrupter::Why::kCancelled:
+      aborted = true;
+      break;
+    case IoInterrupter::Why::kTimedOut:
+      ec = beast::error::timeout;
+      break;
+    case IoInterrupter::Why::kNone:
+      break;
   }
-  do_read();
 }
 
-void HttpExchange::do_read() {
-  parser_.emplace();
-  parser_->header_limit(kHeaderLimit);
-  parser_->body_limit(settings_.max_response_bytes);
-  if (request_->method() == http::verb::head) parser_->skip(true);
-  expire_at_deadline();
-  // The header first: Beast 1.74 checks a Content-Length against the body limit only when the
-  // header is parsed on its own.
-  http::async_read_header(connection_->stream(), connection_->buffer(), *parser_,
-                          beast::bind_front_handler(&HttpExchange::on_header, shared_from_this()));
-}
-
-void HttpExchange::on_header(beast::error_code ec, std::size_t bytes) {
-  outcome_.bytes_received += bytes;
-  if (ec) {
-    outcome_.stale = settings_.reused && !parser_->got_some() && is_closed_connection(ec);
-    return finish(ec, "read");
+ExchangeOutcome run_exchange(std::shared_ptr<HttpConnection> connection,
+                             const HttpRequestMessage& request, const ExchangeSettings& settings,
+                             EndpointCache& endpoints, const CancellationToken& token) {
+  ExchangeOutcome outcome;
+  {
+    IoInterrupter interrupter(token);
+    exchange_steps(outcome, *connection, request, settings, endpoints, token, interrupter);
+    interrupter.disarm();
+    interrupter.detach();  // from here on the socket is ours alone
+    if (interrupter.why() != IoInterrupter::Why::kNone) {
+      outcome.reusable = false;
+      outcome.stale = false;
+    }
+    explain_interruption(interrupter, outcome.ec, outcome.aborted);
   }
-  if (parser_->is_done()) return on_body({}, 0);
-  http::async_read(connection_->stream(), connection_->buffer(), *parser_,
-                   beast::bind_front_handler(&HttpExchange::on_body, shared_from_this()));
+  if (outcome.ec) outcome.reusable = false;
+  if (!outcome.reusable) connection->close();
+  outcome.connection = std::move(connection);
+  return outcome;
 }
-
-void HttpExchange::on_body(beast::error_code ec, std::size_t bytes) {
-  outcome_.bytes_received += bytes;
-  if (ec) return finish(ec, "read");
-  connection_->stream().expires_never();
-  outcome_.reusable =
-      request_->keep_alive() && parser_->get().keep_alive() && connection_->buffer().size() == 0;
-  outcome_.response = to_http_response(parser_->release());
-  finish({}, {});
-}
-
-void HttpExchange::finish(beast::error_code ec, std::string_view step) {
-  if (done_) return;
-  done_ = true;
-  outcome_.ec = ec;
-  outcome_.step = step;
-  outcome_.aborted = aborted_ && ec;
-  if (ec || !outcome_.reusable) {
-    outcome_.reusable = false;
-    connection_->close_now();
-  }
-  outcome_.connection = std::move(connection_);
-  std::exchange(handler_, nullptr)(std::move(outcome_));
-}
-
-void HttpExchange::expire_at_deadline() { connection_->stream().expires_at(settings_.deadline); }
 
 }  // namespace ktrdr::detail

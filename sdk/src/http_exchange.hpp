@@ -1,25 +1,23 @@
-// HttpExchange (private to the SDK): one HTTP/1.1 request and its response on one connection, as
-// an async Beast session on the connection's strand (connect if the connection is new, write,
-// read the header, read the body), bounded by a deadline. abort() closes the socket from any
-// thread, so a pending step completes at once with operation_aborted.
+// HttpExchange (private to the SDK): one HTTP/1.1 request and its response on one connection,
+// run with blocking Beast I/O on the caller's thread (connect if the connection is new, write,
+// read the header, read the body), so a pooled request costs no thread handoff. An IoInterrupter
+// bounds it by its deadline and aborts it at once when the call's token is cancelled.
 #pragma once
 
-#include <boost/asio/any_io_executor.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/message.hpp>
-#include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <memory>
-#include <optional>
-#include <string>
 #include <string_view>
 
+#include "endpoint_cache.hpp"
 #include "http_connection.hpp"
+#include "io_interrupter.hpp"
 #include "ktrdr/sdk/async_service_adapter.hpp"
+#include "ktrdr/sdk/cancellation_token.hpp"
 
 namespace ktrdr::detail {
 
@@ -29,7 +27,7 @@ using HttpRequestMessage = boost::beast::http::request<boost::beast::http::strin
 struct ExchangeOutcome {
   boost::beast::error_code ec;  // none: `response` holds the whole response
   std::string_view step;        // what failed: "resolve", "connect", "write" or "read"
-  bool aborted = false;         // abort() ended it
+  bool aborted = false;         // the token's cancellation ended it
   // A reused connection failed before any byte of the response arrived: it had been closed by
   // the server while idle, and the request can go again on a fresh connection.
   bool stale = false;
@@ -43,47 +41,23 @@ struct ExchangeOutcome {
 // Turns Beast's response into the SDK's (lower-case header names; repeats joined with ", ").
 HttpResponse to_http_response(boost::beast::http::response<boost::beast::http::string_body>&& res);
 
-class HttpExchange : public std::enable_shared_from_this<HttpExchange> {
- public:
-  struct Settings {
-    std::string host;
-    std::uint16_t port = 80;
-    std::chrono::milliseconds connect_timeout{3000};
-    std::chrono::steady_clock::time_point deadline;  // for the whole exchange
-    std::size_t max_response_bytes = 0;
-    bool reused = false;  // `connection` is already open (kept alive)
-  };
-  using Handler = std::function<void(ExchangeOutcome)>;
+// Makes the error of a step the interrupter ended say why: cancelled (`aborted`), or
+// beast::error::timeout.
+void explain_interruption(const IoInterrupter& interrupter, boost::beast::error_code& ec,
+                          bool& aborted);
 
-  // `handler` runs once, on the I/O thread; the outcome carries the connection back.
-  HttpExchange(std::shared_ptr<HttpConnection> connection,
-               std::shared_ptr<const HttpRequestMessage> request, Settings settings,
-               Handler handler);
-
-  void start();
-  void abort();
-
- private:
-  void begin();
-  void on_open(boost::beast::error_code ec, std::string_view step);
-  void do_write();
-  void on_write(boost::beast::error_code ec, std::size_t bytes);
-  void do_read();
-  void on_header(boost::beast::error_code ec, std::size_t bytes);
-  void on_body(boost::beast::error_code ec, std::size_t bytes);
-  void finish(boost::beast::error_code ec, std::string_view step);
-  // Arms the connection's timer with the time left before the deadline.
-  void expire_at_deadline();
-
-  std::shared_ptr<HttpConnection> connection_;
-  const boost::asio::any_io_executor strand_;
-  std::shared_ptr<const HttpRequestMessage> request_;
-  const Settings settings_;
-  Handler handler_;
-  std::optional<boost::beast::http::response_parser<boost::beast::http::string_body>> parser_;
-  ExchangeOutcome outcome_;
-  bool aborted_ = false;
-  bool done_ = false;
+struct ExchangeSettings {
+  std::chrono::milliseconds connect_timeout{3000};
+  std::chrono::steady_clock::time_point deadline;  // for the whole exchange
+  std::size_t max_response_bytes = 0;
+  bool reused = false;  // the connection is already open (kept alive)
 };
+
+// Runs the exchange on this thread. A new connection is connected to `endpoints`' address (and
+// the cache forgotten when that fails). The outcome carries the connection back, closed unless
+// reusable; a connection an interruption may have shut down is never reusable.
+ExchangeOutcome run_exchange(std::shared_ptr<HttpConnection> connection,
+                             const HttpRequestMessage& request, const ExchangeSettings& settings,
+                             EndpointCache& endpoints, const CancellationToken& token);
 
 }  // namespace ktrdr::detail

@@ -1,4 +1,7 @@
 #include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <future>
@@ -728,4 +731,92 @@ TEST_CASE("health is fetched once per health_ttl", "[sdk][http]") {
     CHECK_FALSE(adapter->health().ok());
     CHECK(server.requests() == 2);
   }
+}
+
+// --- blocking I/O on the caller's thread ---
+
+TEST_CASE("a connection a timeout or cancel shut down mid-read never goes back to the pool",
+          "[sdk][http]") {
+  std::atomic<int> calls{0};
+  // The second request (on the kept-alive connection) stalls; the rest answer at once.
+  ScriptedHttpServer server([&](const ServerRequest&) {
+    return ++calls == 2 ? delayed(5s) : ScriptedHttpServer::respond(200, "{}");
+  });
+  auto options = fast_options();
+  options.max_attempts = 1;
+  auto adapter = make_adapter(server.url(), options);
+  REQUIRE(adapter->request(get("/a")).ok());
+  REQUIRE(adapter->stats().idle_connections == 1);
+  SECTION("timeout") {
+    auto request = get("/stall");
+    request.timeout = 50ms;
+    auto response = adapter->request(request);
+    REQUIRE_FALSE(response.ok());
+    CHECK(response.error().code == ErrorCode::kTimeout);
+    CHECK_THAT(response.error().message, Catch::Contains("timed out after 50 ms"));
+  }
+  SECTION("cancel") {
+    const CancellationSource source;
+    Caller<Result<HttpResponse>> caller(
+        [&] { return adapter->request(get("/stall"), source.token()); });
+    REQUIRE(server.wait_for_requests(2));
+    source.cancel(CancelReason::kUser, "stop");
+    REQUIRE_FALSE(caller.result().ok());
+    CHECK(caller.result().error().code == ErrorCode::kCancelled);
+    CHECK(caller.result().error().get("reason") == "user");
+  }
+  CHECK(adapter->stats().open_connections == 0);
+  CHECK(adapter->stats().idle_connections == 0);
+  REQUIRE(adapter->request(get("/c")).ok());
+  CHECK(server.connections_accepted() == 2);
+  CHECK(adapter->stats().pool_hits == 1);
+}
+
+TEST_CASE("a host name is resolved once and its address reused", "[sdk][http]") {
+  ScriptedHttpServer server(always(ScriptedHttpServer::respond(200)));
+  auto options = fast_options();
+  options.keep_alive = false;
+  auto adapter = make_adapter("http://localhost:" + std::to_string(server.port()), options);
+  for (int i = 0; i < 3; ++i) REQUIRE(adapter->request(get("/ping")).ok());
+  CHECK(server.connections_accepted() == 3);
+  CHECK(server.received().at(0).headers.at("host") ==
+        "localhost:" + std::to_string(server.port()));
+}
+
+TEST_CASE("a connect that hangs is bounded by connect_timeout and cancellable", "[sdk][http]") {
+  // A listener that never accepts, its backlog filled: further connects get no answer.
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::acceptor acceptor(io);
+  const boost::asio::ip::tcp::endpoint any(boost::asio::ip::make_address("127.0.0.1"), 0);
+  acceptor.open(any.protocol());
+  acceptor.bind(any);
+  acceptor.listen(0);
+  const auto port = acceptor.local_endpoint().port();
+  boost::asio::ip::tcp::socket filler(io);  // a backlog of 0 holds one connection
+  filler.connect(acceptor.local_endpoint());
+  auto options = fast_options();
+  options.max_attempts = 1;
+  options.connect_timeout = 100ms;
+  auto adapter = make_adapter("http://127.0.0.1:" + std::to_string(port), options);
+  SECTION("timeout") {
+    const auto start = Clock::now();
+    auto response = adapter->request(get("/x"));
+    REQUIRE_FALSE(response.ok());
+    CHECK(response.error().code == ErrorCode::kTimeout);
+    CHECK_THAT(response.error().message, Catch::Contains("connect timed out after 100 ms"));
+    CHECK(Clock::now() - start < 1s);
+  }
+  SECTION("cancel") {
+    options.connect_timeout = 5s;
+    adapter = make_adapter("http://127.0.0.1:" + std::to_string(port), options);
+    const CancellationSource source;
+    Caller<Result<HttpResponse>> caller([&] { return adapter->request(get("/x"), source.token()); });
+    std::this_thread::sleep_for(50ms);  // let it block in connect
+    const auto cancelled_at = Clock::now();
+    source.cancel();
+    REQUIRE_FALSE(caller.result().ok());
+    CHECK(caller.result().error().code == ErrorCode::kCancelled);
+    CHECK(caller.returned() - cancelled_at < 500ms);
+  }
+  CHECK(adapter->stats().open_connections == 0);
 }

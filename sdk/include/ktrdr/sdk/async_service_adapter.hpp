@@ -1,9 +1,10 @@
 // AsyncServiceAdapter: the HTTP/1.1 client every domain adapter uses to reach a host service.
-// Boost.Beast on the adapter's own I/O thread; callers block on a request (cancellably) from any
-// thread. A pool of kept-alive connections per host; connect and request timeouts; retries with
-// exponential backoff and jitter for idempotent (or retryable) calls; cancellation that aborts a
-// request in flight at once by closing its socket; typed errors that name the service and URL;
-// statistics; a cached health check. Thread-safe.
+// Boost.Beast with blocking I/O on the calling thread (a pooled request costs no thread handoff);
+// callers make requests (cancellably) from any thread. A pool of kept-alive connections per host;
+// connect and request timeouts; retries with exponential backoff and jitter for idempotent (or
+// retryable) calls; cancellation that aborts a request in flight at once by shutting its socket
+// down; typed errors that name the service and URL; statistics; a cached health check; host names
+// resolved once and kept until a connect fails. Thread-safe.
 #pragma once
 
 #include <chrono>
@@ -96,7 +97,8 @@ class AsyncServiceAdapter {
   // Errors: invalid_argument when `base_url` is not an http:// URL or max_connections is 0.
   static Result<std::unique_ptr<AsyncServiceAdapter>> create(std::string_view base_url,
                                                              AdapterOptions options = {});
-  // Aborts requests in flight (they return cancelled) and joins the I/O thread.
+  // Aborts requests in flight (they return cancelled), waits for them to return and joins the
+  // I/O thread (the pool's idle reaper and host-name lookups).
   ~AsyncServiceAdapter();
   AsyncServiceAdapter(const AsyncServiceAdapter&) = delete;
   AsyncServiceAdapter& operator=(const AsyncServiceAdapter&) = delete;
