@@ -21,6 +21,7 @@
 #include "connection_pool.hpp"
 #include "http_connection.hpp"
 #include "http_exchange.hpp"
+#include "http_verb.hpp"
 #include "ktrdr/sdk/version.hpp"
 #include "latency_window.hpp"
 #include "line_stream.hpp"
@@ -44,22 +45,6 @@ namespace {
 
 constexpr const char* kUserAgent = "ktrdr/" KTRDR_SDK_VERSION;
 constexpr std::string_view kShutdownText = "the adapter is shutting down";
-
-http::verb to_verb(HttpMethod method) {
-  switch (method) {
-    case HttpMethod::kGet:
-      return http::verb::get;
-    case HttpMethod::kPost:
-      return http::verb::post;
-    case HttpMethod::kPut:
-      return http::verb::put;
-    case HttpMethod::kDelete:
-      return http::verb::delete_;
-    case HttpMethod::kHead:
-      return http::verb::head;
-  }
-  return http::verb::get;
-}
 
 bool is_success(unsigned status) { return status >= 200 && status < 300; }
 bool is_retryable_status(unsigned status) {
@@ -289,7 +274,7 @@ CallErrors AsyncServiceAdapter::Impl::errors_for(HttpMethod method, const std::s
 
 std::shared_ptr<const HttpRequestMessage> AsyncServiceAdapter::Impl::build_message(
     const HttpRequest& request, const std::string& path) const {
-  auto message = std::make_shared<HttpRequestMessage>(to_verb(request.method), path, 11);
+  auto message = std::make_shared<HttpRequestMessage>(detail::to_verb(request.method), path, 11);
   message->set(http::field::host, authority_);
   message->set(http::field::user_agent, kUserAgent);
   if (!options_.bearer_token.empty()) {
