@@ -6,20 +6,15 @@
 
 #include "ktrdr/sdk/csv_bar_store.hpp"
 #include "ktrdr/sdk/time_format.hpp"
+#include "shared_data.hpp"
 
 using namespace ktrdr;
 using namespace ktrdr::data;
+using ktrdr::test::read_shared;
 using namespace std::chrono_literals;
 using std::chrono::sys_seconds;
 
 namespace {
-
-BarSeries read_shared(const std::string& file, const std::string& symbol, Timeframe tf) {
-  Result<BarSeries> series =
-      CsvBarStore::read_file(std::string(KTRDR_SHARED_DATA_DIR) + "/" + file, symbol, tf);
-  REQUIRE(series.ok());
-  return std::move(series).value();
-}
 
 GapReport find(const BarSeries& series, Market market) {
   const GapFinder finder(TradingCalendar::create(market).value());
