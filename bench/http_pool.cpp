@@ -86,9 +86,15 @@ int main(int argc, char** argv) {
   app.add_option("--threads", threads, "Client threads in the concurrent measurement")
       ->check(CLI::Range(2, 256))
       ->capture_default_str();
+  std::size_t server_threads = ktrdr::HostServiceOptions{}.io_threads;
+  app.add_option("--server-threads", server_threads, "The server's I/O threads")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
-  ktrdr::HostService server(ktrdr::HostServiceOptions{});
+  ktrdr::HostServiceOptions options;
+  options.io_threads = server_threads;
+  ktrdr::HostService server(options);
   server.route(
       ktrdr::HttpMethod::kGet, "/ping",
       [](const ktrdr::ServerRequest&) {
@@ -101,8 +107,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "http_pool: %s\n", started.error().message.c_str());
     return 2;
   }
-  std::printf("http_pool: GET /ping on %s, %d requests per measurement, %d rounds (medians)\n\n",
-              server.url().c_str(), requests, kRounds);
+  std::printf(
+      "http_pool: GET /ping on %s (%zu server I/O threads), %d requests per measurement, %d "
+      "rounds (medians)\n\n",
+      server.url().c_str(), server_threads, requests, kRounds);
   const Comparison sequential = compare(server.url(), requests, 1);
   const Comparison concurrent = compare(server.url(), requests, threads);
   std::printf("  %-24s %12s %12s %8s\n", "", "pooled req/s", "new req/s", "ratio");
