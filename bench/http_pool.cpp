@@ -102,7 +102,7 @@ int main(int argc, char** argv) {
         body.set("ok", true);
         return ktrdr::ServerResponse::json(body);
       },
-      /*requires_auth=*/false);
+      /*requires_auth=*/false, /*quick=*/true);
   if (auto started = server.start(); !started.ok()) {
     std::fprintf(stderr, "http_pool: %s\n", started.error().message.c_str());
     return 2;

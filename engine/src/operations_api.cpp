@@ -116,25 +116,30 @@ void OperationsApi::mount(HostService& server) {
   server.route(HttpMethod::kPost, api("/jobs"), [this](const ServerRequest& r) {
     return submit_jobs(r);
   });
-  server.route(HttpMethod::kPost, api("/operations"), [this](const ServerRequest& r) {
-    return start_operation(r);
-  });
-  server.route(HttpMethod::kGet, api("/operations"), [this](const ServerRequest& r) {
-    return list_operations(r);
-  });
-  server.route(HttpMethod::kGet, api("/operations/{id}"), [this](const ServerRequest& r) {
-    return get_operation(r);
-  });
-  server.route(HttpMethod::kDelete, api("/operations/{id}"), [this](const ServerRequest& r) {
-    return cancel_operation(r);
-  });
+  // These only read or change the registry (starting an operation only queues it): quick.
+  constexpr bool kAuth = true;
+  constexpr bool kQuick = true;
+  server.route(
+      HttpMethod::kPost, api("/operations"),
+      [this](const ServerRequest& r) { return start_operation(r); }, kAuth, kQuick);
+  server.route(
+      HttpMethod::kGet, api("/operations"),
+      [this](const ServerRequest& r) { return list_operations(r); }, kAuth, kQuick);
+  server.route(
+      HttpMethod::kGet, api("/operations/{id}"),
+      [this](const ServerRequest& r) { return get_operation(r); }, kAuth, kQuick);
+  server.route(
+      HttpMethod::kDelete, api("/operations/{id}"),
+      [this](const ServerRequest& r) { return cancel_operation(r); }, kAuth, kQuick);
   server.stream_route(HttpMethod::kGet, api("/operations/{id}/events"),
                       [this](const ServerRequest& r, StreamWriter& w) { stream_events(r, w); });
   const auto health_handler = [this, &server](const ServerRequest&) { return health(server); };
-  server.route(HttpMethod::kGet, api("/health"), health_handler, /*requires_auth=*/false);
-  server.route(HttpMethod::kGet, "/health", health_handler, /*requires_auth=*/false);
+  // Health checks must be quick by their contract.
+  server.route(HttpMethod::kGet, api("/health"), health_handler, !kAuth, kQuick);
+  server.route(HttpMethod::kGet, "/health", health_handler, !kAuth, kQuick);
   for (RouteSpec& route : engine_.plugins().routes()) {
-    server.route(route.method, route.pattern, std::move(route.handler), route.requires_auth);
+    server.route(route.method, route.pattern, std::move(route.handler), route.requires_auth,
+                 route.quick);
   }
 }
 

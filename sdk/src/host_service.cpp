@@ -11,6 +11,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core/string.hpp>
 #include <exception>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -105,23 +106,36 @@ ServerResponse ServerResponse::error(const Error& error, unsigned status) {
   return json(body, status);
 }
 
+// One io_context per I/O thread, each connection on one of them (round robin): a connection's
+// reads, quick handlers and writes stay on one thread, with no hand-off between threads per
+// request (which one io_context shared by several threads costs). Handlers that may block run
+// on the handler pool instead, so they never stall the other connections of their thread.
 struct HostService::Impl {
   explicit Impl(HostServiceOptions options)
       : state(std::make_shared<detail::ServerState>(std::move(options))),
-        io(static_cast<int>(std::max<std::size_t>(state->options().io_threads, 1))),
-        acceptor(net::make_strand(io)),
+        ios(make_contexts(std::max<std::size_t>(state->options().io_threads, 1))),
+        acceptor(net::make_strand(*ios.front())),
         accept_retry(acceptor.get_executor()) {}
+
+  static std::vector<std::unique_ptr<net::io_context>> make_contexts(std::size_t count) {
+    std::vector<std::unique_ptr<net::io_context>> contexts;
+    for (std::size_t i = 0; i < count; ++i) {
+      contexts.push_back(std::make_unique<net::io_context>(/*concurrency_hint=*/1));
+    }
+    return contexts;
+  }
 
   Result<tcp::endpoint> endpoint() const;
   void accept();
   void on_accept(boost::system::error_code ec, tcp::socket socket);
-  void run_io();
+  static void run_io(net::io_context& io);
 
   const std::shared_ptr<detail::ServerState> state;
-  net::io_context io;
-  tcp::acceptor acceptor;  // on a strand of its own, like accept_retry
+  std::vector<std::unique_ptr<net::io_context>> ios;
+  std::size_t next_io = 0;  // the context the next connection goes to (acceptor strand only)
+  tcp::acceptor acceptor;   // on a strand of its own, like accept_retry
   net::steady_timer accept_retry;
-  std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
+  std::vector<net::executor_work_guard<net::io_context::executor_type>> work;
   std::vector<std::thread> threads;
 
   std::mutex lifecycle_mutex;  // serializes route(), start() and stop()
@@ -149,6 +163,7 @@ Result<tcp::endpoint> HostService::Impl::endpoint() const {
 }
 
 void HostService::Impl::accept() {
+  net::io_context& io = *ios[next_io++ % ios.size()];
   acceptor.async_accept(net::make_strand(io),
                         [this](boost::system::error_code ec, tcp::socket socket) {
                           on_accept(ec, std::move(socket));
@@ -170,7 +185,7 @@ void HostService::Impl::on_accept(boost::system::error_code ec, tcp::socket sock
 }
 
 // A handler that throws past the session (which it should not) costs that connection only.
-void HostService::Impl::run_io() {
+void HostService::Impl::run_io(net::io_context& io) {
   while (true) {
     try {
       io.run();
@@ -187,7 +202,7 @@ HostService::HostService(HostServiceOptions options)
 HostService::~HostService() { stop(); }
 
 void HostService::route(HttpMethod method, std::string pattern, Handler handler,
-                        bool requires_auth) {
+                        bool requires_auth, bool quick) {
   std::lock_guard lock(impl_->lifecycle_mutex);
   if (impl_->started) throw std::logic_error("HostService::route() after start(): " + pattern);
   detail::Route route;
@@ -195,6 +210,7 @@ void HostService::route(HttpMethod method, std::string pattern, Handler handler,
   route.pattern = std::move(pattern);
   route.handler = std::move(handler);
   route.requires_auth = requires_auth;
+  route.quick = quick;
   impl_->state->router().add(std::move(route));
 }
 
@@ -242,11 +258,10 @@ Result<void> HostService::start() {
   if (ec) return fail("local_endpoint");
 
   impl_->started = true;
-  impl_->work.emplace(impl_->io.get_executor());
+  for (auto& io : impl_->ios) impl_->work.push_back(net::make_work_guard(*io));
   net::post(acceptor.get_executor(), [impl = impl_.get()] { impl->accept(); });
-  const auto threads = std::max<std::size_t>(options.io_threads, 1);
-  for (std::size_t i = 0; i < threads; ++i) {
-    impl_->threads.emplace_back([impl = impl_.get()] { impl->run_io(); });
+  for (auto& io : impl_->ios) {
+    impl_->threads.emplace_back([context = io.get()] { Impl::run_io(*context); });
   }
   return {};
 }
@@ -279,7 +294,8 @@ void HostService::stop(std::chrono::milliseconds grace) {
   const auto sessions = state.sessions();
   for (const auto& session : sessions) session->cancel_stream();
   for (const auto& session : sessions) session->close();
-  impl_->work.reset();
+  state.join_handlers();
+  impl_->work.clear();
   for (auto& thread : impl_->threads) thread.join();
   impl_->threads.clear();
   state.join_streams();

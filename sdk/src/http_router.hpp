@@ -20,6 +20,7 @@ struct Route {
   Handler handler;               // set for a plain route
   StreamHandler stream_handler;  // set for a streaming route
   bool requires_auth = true;
+  bool quick = false;  // the handler never blocks: run it on the connection's I/O thread
 };
 
 struct RouteMatch {

@@ -1,6 +1,8 @@
 // ServerState: request counting, the session registry and the stream threads.
 #include "http_server_state.hpp"
 
+#include <algorithm>
+
 #include <utility>
 
 #include "ktrdr/sdk/version.hpp"
@@ -20,7 +22,27 @@ void ServerState::ActiveRequest::release() {
 }
 
 ServerState::ServerState(HostServiceOptions options)
-    : options_(std::move(options)), server_name_(std::string("ktrdr/") + KTRDR_SDK_VERSION) {}
+    : options_(std::move(options)),
+      server_name_(std::string("ktrdr/") + KTRDR_SDK_VERSION),
+      handlers_(std::make_unique<ThreadPoolExecutor>(
+          std::max<std::size_t>(options_.handler_threads, 1))) {}
+
+void ServerState::run_handler(std::function<void()> task) {
+  {
+    std::lock_guard lock(handlers_mutex_);
+    if (handlers_) return handlers_->post(std::move(task));
+  }
+  task();  // the pool is gone (the server is stopping): answer on this thread
+}
+
+void ServerState::join_handlers() {
+  std::unique_ptr<ThreadPoolExecutor> handlers;
+  {
+    std::lock_guard lock(handlers_mutex_);
+    handlers = std::move(handlers_);
+  }
+  handlers.reset();  // runs what is queued, then joins
+}
 
 ServerState::ActiveRequest ServerState::begin_request() {
   std::lock_guard lock(active_mutex_);

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "http_router.hpp"
+#include "ktrdr/sdk/executor.hpp"
 #include "ktrdr/sdk/host_service.hpp"
 
 namespace ktrdr::detail {
@@ -66,6 +67,11 @@ class ServerState {
   void remove_session(const HttpSession* session);
   std::vector<std::shared_ptr<HttpSession>> sessions() const;
 
+  // Runs `task` on the handler pool (tasks must not throw).
+  void run_handler(std::function<void()> task);
+  // Runs what is queued on the handler pool and joins it.
+  void join_handlers();
+
   // Runs `body` on a new thread, tracked until join_streams(); threads that have finished are
   // joined whenever another starts. False (nothing started) after join_streams().
   bool spawn_stream(std::function<void()> body);
@@ -79,6 +85,9 @@ class ServerState {
   const std::string server_name_;
   HttpRouter router_;
   std::atomic<bool> stopping_{false};
+
+  std::mutex handlers_mutex_;
+  std::unique_ptr<ThreadPoolExecutor> handlers_;  // null once joined
 
   mutable std::mutex active_mutex_;
   std::condition_variable idle_cv_;

@@ -256,7 +256,15 @@ void HttpSession::handle_request() {
   }
   request.body = std::move(message.body());
   if (route.stream_handler) return start_stream(route, std::move(request));
-  respond(run_handler(route, request), keep_alive);
+  if (route.quick) return respond(run_handler(route, request), keep_alive);
+  state_->run_handler([self = shared_from_this(), route = &route, request = std::move(request),
+                       keep_alive] {
+    ServerResponse response = run_handler(*route, request);
+    net::post(self->stream_.get_executor(),
+              [self, response = std::move(response), keep_alive]() mutable {
+                self->respond(std::move(response), keep_alive);
+              });
+  });
 }
 
 void HttpSession::respond(ServerResponse response, bool keep_alive) {

@@ -6,6 +6,8 @@
 #include <semaphore>
 #include <stdexcept>
 #include <string>
+#include <algorithm>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -322,6 +324,38 @@ TEST_CASE("a handler that blocks does not hold up other connections", "[sdk][htt
   release.release();
   blocked.join();
   CHECK(blocked_status == 200);
+}
+
+TEST_CASE("quick handlers run on the connection's I/O thread, the others on the handler pool",
+          "[sdk][http]") {
+  std::mutex mutex;
+  std::vector<std::thread::id> quick_threads;
+  std::vector<std::thread::id> pool_threads;
+  const auto recording = [&](std::vector<std::thread::id>& threads) {
+    return [&](const ServerRequest& request) {
+      std::lock_guard lock(mutex);
+      threads.push_back(std::this_thread::get_id());
+      return ok_handler(request);
+    };
+  };
+  HostService server(HostServiceOptions{});
+  server.route(HttpMethod::kGet, "/quick", recording(quick_threads), false, /*quick=*/true);
+  server.route(HttpMethod::kGet, "/pool", recording(pool_threads), false);
+  start(server);
+  RawHttpClient client(server.port());
+  for (int i = 0; i < 3; ++i) {
+    CHECK(client.request("GET", "/quick").status == 200);
+    CHECK(client.request("GET", "/pool").status == 200);
+  }
+  std::lock_guard lock(mutex);
+  REQUIRE(quick_threads.size() == 3);
+  REQUIRE(pool_threads.size() == 3);
+  // One connection stays on one I/O thread; no pool thread is an I/O thread.
+  CHECK(std::all_of(quick_threads.begin(), quick_threads.end(),
+                    [&](std::thread::id id) { return id == quick_threads.front(); }));
+  for (const std::thread::id id : pool_threads) {
+    CHECK(std::find(quick_threads.begin(), quick_threads.end(), id) == quick_threads.end());
+  }
 }
 
 TEST_CASE("slow and idle clients are disconnected after their timeouts", "[sdk][http]") {

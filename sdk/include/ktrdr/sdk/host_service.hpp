@@ -2,7 +2,8 @@
 // path pattern ("/operations/{id}"), JSON bodies, a request size limit, header and body read
 // timeouts, optional bearer-token auth, JSON errors {"error":{"code","message","details"}} with
 // the right status, NDJSON streaming responses, and a graceful stop. Binds 127.0.0.1 unless told
-// otherwise. Handlers run on the server's I/O threads and may block briefly. Thread-safe.
+// otherwise. Handlers run on a pool of handler threads (they may block without stalling other
+// connections), or — routes marked quick — on the connection's I/O thread. Thread-safe.
 #pragma once
 
 #include <chrono>
@@ -73,7 +74,8 @@ using StreamHandler = std::function<void(const ServerRequest&, StreamWriter&)>;
 struct HostServiceOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 0;  // 0 = any free port (see port())
-  std::size_t io_threads = 2;
+  std::size_t io_threads = 2;       // each runs its own connections, start to end
+  std::size_t handler_threads = 4;  // run the handlers of routes that are not quick
   std::size_t max_body_bytes = 8u << 20;  // larger requests get 413
   std::chrono::milliseconds header_timeout{10000};
   std::chrono::milliseconds body_timeout{30000};
@@ -97,7 +99,10 @@ class HostService {
   // Unknown paths answer 404, a known path with another method 405 (with an Allow header).
   // Throws std::invalid_argument for a pattern not starting with '/', an empty "{}" or a repeated
   // method and pattern, and std::logic_error after start() (programming errors).
-  void route(HttpMethod method, std::string pattern, Handler handler, bool requires_auth = true);
+  // A `quick` handler never blocks (no I/O, no waiting): it runs on the connection's I/O thread,
+  // saving a hand-off per request; any other handler runs on the handler pool.
+  void route(HttpMethod method, std::string pattern, Handler handler, bool requires_auth = true,
+             bool quick = false);
   void stream_route(HttpMethod method, std::string pattern, StreamHandler handler,
                     bool requires_auth = true);
 

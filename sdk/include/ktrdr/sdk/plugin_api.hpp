@@ -91,6 +91,7 @@ struct RouteSpec {
   std::string pattern;  // "/data/head-timestamp"; `{name}` segments capture parameters
   Handler handler;
   bool requires_auth = true;
+  bool quick = false;  // the handler never blocks (see HostService::route)
 };
 
 // A dependency the plugin reports in /health: returns {"ok": bool, …details}. Called on the
