@@ -142,6 +142,14 @@ void HttpSession::read_header() {
   parser_.emplace();
   parser_->body_limit(state_->options().max_body_bytes);
   parser_->header_limit(kHeaderLimit);
+  // A request usually arrives whole in one read: parse what is buffered before asking the
+  // socket again (the parser needs the whole header at once, so a partial one consumes nothing).
+  if (buffer_.size() > 0) {
+    beast::error_code ec;
+    buffer_.consume(parser_->put(buffer_.data(), ec));
+    if (parser_->is_header_done()) return on_read_header({}, 0);
+    if (ec && ec != http::error::need_more) return fail_read(ec);
+  }
   stream_.expires_at(header_deadline_);
   http::async_read_header(
       stream_, buffer_, *parser_,
