@@ -12,13 +12,47 @@ Engine::Engine(std::vector<std::filesystem::path> plugin_search_path, std::size_
 
 Engine::~Engine() {
   // Cancel what still runs, let the workers drain, and only then unload plugin code.
-  for (const OperationRecord& record : registry_.list({.limit = SIZE_MAX})) {
-    if (!is_terminal(record.state)) {
-      (void)registry_.request_cancel(record.id, CancelReason::kShutdown, "engine shutting down");
-    }
-  }
+  cancel_running(CancelReason::kShutdown, "engine shutting down");
   executor_.reset();
   plugins_.reset();
+}
+
+void Engine::cancel_running(CancelReason reason, const std::string& text) {
+  for (const OperationRecord& record : registry_.list({.limit = SIZE_MAX})) {
+    if (!is_terminal(record.state)) (void)registry_.request_cancel(record.id, reason, text);
+  }
+}
+
+std::vector<Error> Engine::resolve(JobFile& file,
+                                   const std::vector<ParamOverride>& overrides) const {
+  const PluginHost& plugins = *plugins_;
+  const auto unknown_kind = [&](const std::string& kind) -> std::string {
+    if (const PluginEntry* entry = plugins.declaring(kind);
+        entry != nullptr && entry->status == PluginStatus::kRefused) {
+      return "job kind `" + kind + "` is provided by plugin '" + entry->name +
+             "', which was refused: " + entry->refusal;
+    }
+    std::string known;
+    for (const PluginEntry& entry : plugins.plugins()) {
+      if (entry.status == PluginStatus::kRefused || entry.status == PluginStatus::kShadowed) {
+        continue;
+      }
+      for (const std::string& k : entry.kinds) known += (known.empty() ? "" : ", ") + k;
+    }
+    std::string path;
+    for (const auto& dir : plugins.search_path()) path += (path.empty() ? "" : ":") + dir.string();
+    return "unknown job kind `" + kind + "` (known kinds: " + (known.empty() ? "none" : known) +
+           "; plugin search path: " + path + ")";
+  };
+  std::vector<Error> errors;
+  resolve_job_params(
+      file, overrides,
+      [&](const std::string& kind) -> const ParamSchema* {
+        const JobKindSpec* spec = plugins.find_kind(kind);
+        return spec == nullptr ? nullptr : &spec->schema;
+      },
+      unknown_kind, errors);
+  return errors;
 }
 
 }  // namespace ktrdr::engine

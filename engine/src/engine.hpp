@@ -8,6 +8,9 @@
 #include <memory>
 #include <vector>
 
+#include <string>
+
+#include "job_file.hpp"
 #include "ktrdr/sdk/executor.hpp"
 #include "ktrdr/sdk/operations_registry.hpp"
 #include "plugin_host.hpp"
@@ -25,6 +28,13 @@ class Engine {
   Executor& executor() { return *executor_; }
   PluginHost& plugins() { return *plugins_; }
   HostServices services() { return {&registry_, executor_.get()}; }
+
+  // Applies defaults and `overrides` to `file`'s jobs and checks their params against the loaded
+  // plugins' schemas; an unknown kind's error lists the known kinds (or why the plugin that
+  // declares it was refused) and the plugin search path. Returns every problem found.
+  std::vector<Error> resolve(JobFile& file, const std::vector<ParamOverride>& overrides) const;
+  // Asks every operation that is not terminal to cancel.
+  void cancel_running(CancelReason reason, const std::string& text);
 
  private:
   OperationRegistry registry_;

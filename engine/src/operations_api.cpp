@@ -146,25 +146,7 @@ void OperationsApi::mount(HostService& server) {
 ServerResponse OperationsApi::submit_jobs(const ServerRequest& request) {
   JobFileLoad load = parse_job_text(request.body, "request");
   if (!load.ok()) return errors_response(load.errors);
-  std::vector<Error> errors;
-  resolve_job_params(
-      load.file, {},
-      [&](const std::string& kind) -> const ParamSchema* {
-        const JobKindSpec* spec = engine_.plugins().find_kind(kind);
-        return spec == nullptr ? nullptr : &spec->schema;
-      },
-      [&](const std::string& kind) {
-        return "unknown job kind `" + kind + "` on this server (it serves: " +
-               [&] {
-                 std::string kinds;
-                 for (const auto& k : engine_.plugins().known_kinds()) {
-                   kinds += (kinds.empty() ? "" : ", ") + k;
-                 }
-                 return kinds.empty() ? std::string("none") : kinds;
-               }() +
-               ")";
-      },
-      errors);
+  const std::vector<Error> errors = engine_.resolve(load.file, {});
   if (!errors.empty()) return errors_response(errors);
 
   auto submission = std::make_unique<Submission>();

@@ -15,23 +15,6 @@ void print_errors(const std::vector<Error>& errors) {
   for (const Error& error : errors) std::cerr << "ktrdr: error: " << error.message << "\n";
 }
 
-std::string unknown_kind_message(const PluginHost& plugins, const std::string& kind) {
-  if (const PluginEntry* entry = plugins.declaring(kind);
-      entry != nullptr && entry->status == PluginStatus::kRefused) {
-    return "job kind `" + kind + "` is provided by plugin '" + entry->name +
-           "', which was refused: " + entry->refusal;
-  }
-  std::string known;
-  for (const PluginEntry& entry : plugins.plugins()) {
-    if (entry.status == PluginStatus::kRefused || entry.status == PluginStatus::kShadowed) continue;
-    for (const std::string& k : entry.kinds) known += (known.empty() ? "" : ", ") + k;
-  }
-  std::string path;
-  for (const auto& dir : plugins.search_path()) path += (path.empty() ? "" : ":") + dir.string();
-  return "unknown job kind `" + kind + "` (known kinds: " + (known.empty() ? "none" : known) +
-         "; plugin search path: " + path + ")";
-}
-
 }  // namespace
 
 int run_command(const GlobalOptions& global, const RunOptions& options) {
@@ -66,15 +49,7 @@ int run_command(const GlobalOptions& global, const RunOptions& options) {
                 << ") refused: " << entry.refusal << "\n";
     }
   }
-  std::vector<Error> errors;
-  resolve_job_params(
-      load.file, overrides,
-      [&](const std::string& kind) -> const ParamSchema* {
-        const JobKindSpec* spec = engine.plugins().find_kind(kind);
-        return spec == nullptr ? nullptr : &spec->schema;
-      },
-      [&](const std::string& kind) { return unknown_kind_message(engine.plugins(), kind); },
-      errors);
+  const std::vector<Error> errors = engine.resolve(load.file, overrides);
   if (!errors.empty()) {
     print_errors(errors);
     return kExitBadInput;

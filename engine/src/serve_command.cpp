@@ -86,15 +86,10 @@ int serve_command(const GlobalOptions& global, const ServeOptions& options) {
     while (!shutdown.token().wait_for(std::chrono::hours(24))) {
     }
     std::cout << "ktrdr serve: stopping" << std::endl;
+    engine.cancel_running(CancelReason::kShutdown, "the server is stopping");
+    CancellationSource grace;  // one deadline for all of them
+    grace.cancel_after(kShutdownGrace);
     for (const OperationRecord& record : engine.registry().list({.limit = SIZE_MAX})) {
-      if (!is_terminal(record.state)) {
-        (void)engine.registry().request_cancel(record.id, CancelReason::kShutdown,
-                                               "the server is stopping");
-      }
-    }
-    for (const OperationRecord& record : engine.registry().list({.limit = SIZE_MAX})) {
-      CancellationSource grace;
-      grace.cancel_after(kShutdownGrace);
       (void)engine.registry().wait_terminal(record.id, grace.token());
     }
     server.stop(kShutdownGrace);
