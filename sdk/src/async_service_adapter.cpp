@@ -91,19 +91,8 @@ bool deliver_lines(std::string& pending, bool flush,
 }  // namespace
 
 std::string_view to_string(HttpMethod method) noexcept {
-  switch (method) {
-    case HttpMethod::kGet:
-      return "GET";
-    case HttpMethod::kPost:
-      return "POST";
-    case HttpMethod::kPut:
-      return "PUT";
-    case HttpMethod::kDelete:
-      return "DELETE";
-    case HttpMethod::kHead:
-      return "HEAD";
-  }
-  return "GET";
+  const auto name = http::to_string(detail::to_verb(method));
+  return {name.data(), name.size()};
 }
 
 Json AdapterStats::to_json() const {
