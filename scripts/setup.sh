@@ -7,6 +7,7 @@ packages=(
   g++ cmake ninja-build git ca-certificates
   libboost-dev rapidjson-dev libyaml-cpp-dev libcli11-dev catch2 libsqlite3-dev
   curl libhowardhinnant-date-dev tzdata
+  python3-pandas
 )
 
 missing=()

@@ -85,7 +85,7 @@ Result<std::string> ServiceOrchestrator::start_managed_operation(const Operation
   }
   auto decision = routing(request.routing);
   if (!decision) return std::move(decision).error();
-  if (decision->mode == RoutingMode::kHostService) {
+  if (decision->mode == RoutingMode::kHostService && !routes_inside_body_) {
     auto client = host_client(decision->url);
     if (!client) return std::move(client).error();
     body = [client = *client, kind = request.kind, name = request.name](OperationContext& c) {

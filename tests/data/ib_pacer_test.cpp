@@ -228,3 +228,50 @@ TEST_CASE("the unlimited preset never waits", "[data][pacing]") {
   CHECK(pacer.stats().waits == 0);
   CHECK(pacer.stats().total_waited == 0ns);
 }
+
+TEST_CASE("try_acquire grants without waiting or refuses with the earliest allowed time",
+          "[data][pacing]") {
+  StrictProvider provider;
+  // 100×: the 2 s window lasts 20 real ms, ample for a burst of requests on a loaded machine.
+  IbPacer pacer(PacingLimits::interactive_brokers(), std::make_unique<ScaledPacingClock>(100),
+                provider.observer());
+
+  SECTION("an identical request within 15 s is refused and nothing is recorded") {
+    REQUIRE_FALSE(pacer.try_acquire(key("AAPL")).has_value());
+    const VirtualTime granted = provider.requests().at(0).second;
+    const auto refused = pacer.try_acquire(key("AAPL"));
+    REQUIRE(refused.has_value());
+    CHECK(*refused == granted + 15s);
+    CHECK(pacer.try_acquire(key("AAPL")) == refused);  // the refusal recorded nothing
+    CHECK(pacer.stats().requests == 1);
+    CHECK(pacer.stats().waits == 0);
+    CHECK_FALSE(pacer.clock().wait_until(*refused, CancellationToken{}));
+    CHECK_FALSE(pacer.try_acquire(key("AAPL")).has_value());
+    CHECK(pacer.stats().requests == 2);
+  }
+  SECTION("the 61st request in 10 minutes is refused until the first leaves the window") {
+    for (int i = 0; i < 60; ++i) {
+      REQUIRE_FALSE(pacer.try_acquire(key("C" + std::to_string(i))).has_value());
+    }
+    const auto refused = pacer.try_acquire(key("C60"));
+    REQUIRE(refused.has_value());
+    CHECK(*refused == provider.requests().at(0).second + 10min);
+  }
+  SECTION("the 6th request for one contract within 2 s is refused") {
+    for (int i = 0; i < 5; ++i) REQUIRE_FALSE(pacer.try_acquire(key("AAPL", i)).has_value());
+    const auto refused = pacer.try_acquire(key("AAPL", 5));
+    REQUIRE(refused.has_value());
+    CHECK(*refused == provider.requests().at(0).second + 2s);
+    CHECK_FALSE(pacer.try_acquire(key("MSFT")).has_value());  // other contracts go
+  }
+  SECTION("acquire and try_acquire pace against each other's grants") {
+    REQUIRE(pacer.acquire(key("AAPL"), CancellationToken{}).ok());
+    CHECK(pacer.try_acquire(key("AAPL")).has_value());
+    REQUIRE(pacer.acquire(key("MSFT"), CancellationToken{}).ok());
+    REQUIRE_FALSE(pacer.try_acquire(key("EURUSD")).has_value());
+    const auto waited = pacer.acquire(key("EURUSD"), CancellationToken{});
+    REQUIRE(waited.ok());
+    CHECK(waited.value() > 14s);
+  }
+  CHECK(provider.violations() == 0);
+}

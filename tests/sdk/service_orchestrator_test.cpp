@@ -347,3 +347,39 @@ TEST_CASE("execute_with_cancellation refuses a cancelled token before and after 
                   ktrdr::CancelledError);
   CHECK(runs == 0);
 }
+
+namespace {
+
+// A domain whose adapter routes each call itself (as the data domain's IbDataAdapter does).
+class AdapterRoutedManager : public ktrdr::ServiceOrchestrator {
+ public:
+  AdapterRoutedManager(ktrdr::HostServices services, ktrdr::EnvLookup env)
+      : ServiceOrchestrator(services, "IB", "http://localhost:5001", nullptr, std::move(env)) {
+    route_inside_body();
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a domain that routes inside its body runs the body here with the host decision",
+          "[sdk][orchestrator]") {
+  ktrdr::OperationRegistry registry;
+  auto executor = std::make_unique<ktrdr::ThreadPoolExecutor>(1);
+  AdapterRoutedManager manager({&registry, executor.get()},
+                               fake_env({{"USE_IB_HOST_SERVICE", "true"},
+                                         {"IB_HOST_SERVICE_URL", "http://127.0.0.1:1"}}));
+  ktrdr::RoutingDecision seen;
+  auto id = manager.start_managed_operation(train_request(), [&](OperationContext& ctx) {
+    seen = ctx.routing();
+    return Json::object().set("ran_here", true);
+  });
+  REQUIRE(id.ok());
+  const auto record = registry.wait_terminal(*id);
+  executor.reset();
+  REQUIRE(record);
+  CHECK(record->state == OperationState::kCompleted);
+  CHECK(record->result.get_bool("ran_here") == true);
+  CHECK(seen.mode == ktrdr::RoutingMode::kHostService);
+  CHECK(seen.url == "http://127.0.0.1:1");
+  CHECK(record->routing.get_string("mode") == "host_service");
+}

@@ -55,9 +55,8 @@ Result<nanoseconds> IbPacer::acquire(const PacingKey& key, const CancellationTok
       const time_point now = clock_->now();
       earliest = earliest_locked(key);
       if (earliest <= now) {
-        record_locked(key, now);
+        grant_locked(key, now);
         const nanoseconds waited_for = waited ? nanoseconds(now - start) : nanoseconds(0);
-        ++stats_.requests;
         if (waited) {
           ++stats_.waits;
           stats_.total_waited += waited_for;
@@ -70,6 +69,15 @@ Result<nanoseconds> IbPacer::acquire(const PacingKey& key, const CancellationTok
     // checking again misses nothing.
     if (clock_->wait_until(earliest, token)) return cancelled(key, token);
   }
+}
+
+std::optional<PacingClock::time_point> IbPacer::try_acquire(const PacingKey& key) {
+  std::lock_guard lock(mutex_);
+  const time_point now = clock_->now();
+  const time_point earliest = earliest_locked(key);
+  if (earliest > now) return earliest;
+  grant_locked(key, now);
+  return std::nullopt;
 }
 
 PacingClock::time_point IbPacer::earliest_locked(const PacingKey& key) const {
@@ -94,7 +102,8 @@ PacingClock::time_point IbPacer::earliest_locked(const PacingKey& key) const {
   return earliest;
 }
 
-void IbPacer::record_locked(const PacingKey& key, time_point now) {
+void IbPacer::grant_locked(const PacingKey& key, time_point now) {
+  ++stats_.requests;
   if (on_grant_) on_grant_(key, now);
   if (limits_.max_requests > 0 && limits_.window.count() > 0) {
     recent_.push_back(now);

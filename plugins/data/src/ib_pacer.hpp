@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -62,7 +63,7 @@ struct PacingKey {
 };
 
 struct PacingStats {
-  std::uint64_t requests = 0;                // acquires granted
+  std::uint64_t requests = 0;                // acquires and try_acquires granted
   std::uint64_t waits = 0;                   // granted acquires that had to wait
   std::chrono::nanoseconds total_waited{0};  // summed over them, on the pacer's clock
 };
@@ -88,6 +89,11 @@ class IbPacer {
   // time, each against every request granted before it.
   Result<std::chrono::nanoseconds> acquire(const PacingKey& key, const CancellationToken& token);
 
+  // Never waits: when a request for `key` may go now, records it as sent now and returns
+  // nullopt; otherwise records nothing and returns the earliest time it would be allowed (on
+  // the pacer's clock). For a server that refuses requests breaking the limits.
+  std::optional<PacingClock::time_point> try_acquire(const PacingKey& key);
+
   PacingStats stats() const;
   const PacingLimits& limits() const noexcept { return limits_; }
   const PacingClock& clock() const noexcept { return *clock_; }
@@ -97,7 +103,8 @@ class IbPacer {
 
   // The earliest time a request for `key` may go, given what was granted so far.
   time_point earliest_locked(const PacingKey& key) const;
-  void record_locked(const PacingKey& key, time_point now);
+  // Records a request for `key` as granted at `now` and counts it.
+  void grant_locked(const PacingKey& key, time_point now);
 
   const PacingLimits limits_;
   const std::unique_ptr<PacingClock> clock_;

@@ -73,4 +73,8 @@ Market market_of(Instrument instrument) noexcept {
   return Market::kUsEquity;
 }
 
+Result<TradingCalendar> calendar_of(Instrument instrument) {
+  return TradingCalendar::create(market_of(instrument));
+}
+
 }  // namespace ktrdr::data

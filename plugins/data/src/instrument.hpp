@@ -24,4 +24,7 @@ Instrument infer_instrument(std::string_view symbol);
 // evening to Friday 17:00 New York, like CME Globex); their daily one-hour halt is not modelled.
 Market market_of(Instrument instrument) noexcept;
 
+// The trading calendar (regular hours) of market_of(instrument); kUnavailable without tzdata.
+Result<TradingCalendar> calendar_of(Instrument instrument);
+
 }  // namespace ktrdr::data

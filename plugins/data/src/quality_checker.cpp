@@ -3,6 +3,7 @@
 #include "quality_checker.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <numeric>
 #include <utility>
@@ -11,6 +12,13 @@
 
 namespace ktrdr::data {
 namespace {
+
+// 10.0 → "10", 0.2 → "0.2": the shortest form that reads back as the value.
+std::string number_text(double value) {
+  char text[32];
+  const auto end = std::to_chars(text, text + sizeof text, value).ptr;
+  return std::string(text, end);
+}
 
 using std::chrono::sys_seconds;
 
@@ -270,11 +278,11 @@ void check_series(const BarSeries& series, const Ordering& ordering, const Quali
   }
   outliers.report_to(report, "price_outliers", Severity::kWarning,
                      std::to_string(outliers.count()) + " closes lie over " +
-                         std::to_string(options.outlier_mad_threshold) +
+                         number_text(options.outlier_mad_threshold) +
                          " rolling MADs from the rolling median close");
   spikes.report_to(report, "candle_spikes", Severity::kWarning,
                    std::to_string(spikes.count()) + " bars have a high or low far outside the " +
-                       "candle body (over " + std::to_string(options.spike_range_factor) +
+                       "candle body (over " + number_text(options.spike_range_factor) +
                        " rolling median ranges)");
   zero_bars.report_to(report, "zero_volume_bars", Severity::kInfo,
                       std::to_string(zero_bars.count()) + " bars have zero volume");
@@ -284,11 +292,11 @@ void check_series(const BarSeries& series, const Ordering& ordering, const Quali
                           " or more zero-volume bars (" + std::to_string(zero_run_bars) + " bars)");
   volume_spikes.report_to(report, "volume_spikes", Severity::kInfo,
                           std::to_string(volume_spikes.count()) + " bars have over " +
-                              std::to_string(options.volume_spike_factor) +
+                              number_text(options.volume_spike_factor) +
                               " times the rolling median volume");
   moves.report_to(report, "extreme_moves", Severity::kWarning,
                   std::to_string(moves.count()) + " close-to-close moves exceed |log return| " +
-                      std::to_string(move_limit));
+                      number_text(move_limit));
 }
 
 Json issue_json(const QualityIssue& issue) {

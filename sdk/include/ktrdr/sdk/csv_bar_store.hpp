@@ -52,6 +52,16 @@ class CsvBarStore {
   static Result<BarSeries> read_file(const std::filesystem::path& path, std::string_view symbol,
                                      Timeframe timeframe);
 
+  // Parses text in the store format (a file already in memory, e.g. one embedded in a binary) as
+  // the given series, exactly as read_file parses a file's contents: the symbol is validated,
+  // then rows are kept as they are; kParse errors name `source_name` and the line.
+  static Result<BarSeries> parse(std::string_view text, std::string_view source_name,
+                                 std::string_view symbol, Timeframe timeframe);
+
+  // The series a file name `<SYMBOL>_<TF>.csv` stands for (valid symbol and timeframe, as list()
+  // accepts them), with `path` set to the name as given; nullopt for any other name.
+  static std::optional<StoredSeries> parse_file_name(std::string_view file_name);
+
   // The series present (files named `<SYMBOL>_<TF>.csv` with a valid symbol and timeframe; temp
   // files and anything else are ignored), sorted by symbol then timeframe. A missing directory
   // lists as empty; an unreadable one is a kIo error.

@@ -119,7 +119,8 @@ class ServiceOrchestrator {
   // Registers an operation, runs `body` on the executor and returns its id at once. Routing is
   // decided first (an invalid routing setting is returned as an error and nothing is registered).
   // When the route is a host service, the operation runs there instead of `body`
-  // (run_on_host_service): same progress context, same renderer, cancelled there on cancel.
+  // (run_on_host_service): same progress context, same renderer, cancelled there on cancel —
+  // unless the domain routes its own calls (routes_inside_body()).
   // The operation ends completed with the body's result; cancelled when its token is cancelled
   // (the body's result, or else its partial result, is kept) or the body throws CancelledError
   // (or an ErrorException with code kCancelled after cancellation); failed with the error of an
@@ -138,6 +139,12 @@ class ServiceOrchestrator {
   // Wraps `sink` so that every state it sees carries this domain's rendered message.
   ProgressCallback rendering(ProgressCallback sink) const;
 
+  // For domains whose adapter routes each call (the data domain's IbDataAdapter fetches from the
+  // IB host service while the load itself runs here): operations always run their body in this
+  // process, which reads the decision from OperationContext::routing(). Call from the
+  // constructor.
+  void route_inside_body() noexcept { routes_inside_body_ = true; }
+
  private:
   void run_managed(const std::string& id, const std::string& kind, const Json& params,
                    const RoutingDecision& routing, const CancellationToken& token,
@@ -151,6 +158,7 @@ class ServiceOrchestrator {
   std::string default_url_;
   std::shared_ptr<const ProgressRenderer> renderer_;
   EnvLookup env_;
+  bool routes_inside_body_ = false;
   mutable std::mutex clients_mutex_;
   mutable std::map<std::string, std::unique_ptr<HostServiceClient>> clients_;  // by URL
 };

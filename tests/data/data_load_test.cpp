@@ -1,0 +1,299 @@
+// data.load and data.validate through DataManager, in-process, against the csv-archive provider
+// over ../shared/data: each mode, re-runs, cancellation, bad inputs.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <sstream>
+
+#include "data_config.hpp"
+#include "data_manager.hpp"
+#include "data_validation.hpp"
+#include "ktrdr/sdk/csv_bar_store.hpp"
+#include "ktrdr/sdk/executor.hpp"
+#include "ktrdr/sdk/time_format.hpp"
+#include "load_request.hpp"
+#include "shared_data.hpp"
+#include "temp_dir.hpp"
+
+using namespace ktrdr;
+using namespace ktrdr::data;
+using Catch::Matchers::Contains;
+
+namespace {
+
+std::chrono::sys_seconds at(const char* text) {
+  return std::chrono::floor<std::chrono::seconds>(parse_iso8601(text).value());
+}
+
+std::string read_bytes(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// A DataManager over the shared archive, with its store in a temp directory.
+struct Harness {
+  explicit Harness(std::string pacing = "unlimited", std::uint32_t speedup = 1)
+      : config(make_config(store_dir.path(), std::move(pacing), speedup)),
+        executor(std::make_unique<ThreadPoolExecutor>(1)),
+        manager({&registry, executor.get()}, config,
+                [](const std::string&) { return std::optional<std::string>{}; }) {}
+  ~Harness() { executor.reset(); }
+
+  static DataConfig make_config(const std::filesystem::path& dir, std::string pacing,
+                                std::uint32_t speedup) {
+    DataConfig config;
+    config.data_dir = dir;
+    config.csv_archive.directory = std::filesystem::path(KTRDR_SHARED_DATA_DIR);
+    config.csv_archive.pacing = std::move(pacing);
+    config.pacing_speedup = speedup;
+    return config;
+  }
+
+  OperationRequest request(const char* kind, Json params, const ParamSchema& schema,
+                           CancellationToken parent = {}) const {
+    const auto errors = schema.validate(params);
+    INFO((errors.empty() ? std::string() : errors.front().message));
+    REQUIRE(errors.empty());
+    OperationRequest r;
+    r.kind = kind;
+    r.params = std::move(params);
+    r.parent = std::move(parent);
+    return r;
+  }
+
+  OperationRecord finish(Result<std::string> id) {
+    REQUIRE(id.ok());
+    auto record = registry.wait_terminal(*id);
+    REQUIRE(record);
+    return *record;
+  }
+
+  OperationRecord load(Json params, CancellationToken parent = {}) {
+    return finish(manager.start_load(
+        request(kLoadKind, std::move(params), LoadRequest::schema(config), std::move(parent))));
+  }
+
+  OperationRecord validate(Json params) {
+    return finish(manager.start_validate(
+        request(kValidateKind, std::move(params), DataValidation::schema(config))));
+  }
+
+  BarSeries stored(const std::string& symbol, Timeframe tf) const {
+    auto series = CsvBarStore(store_dir.path()).read(symbol, tf);
+    REQUIRE(series.ok());
+    return std::move(series).value();
+  }
+
+  test::TempDir store_dir;
+  DataConfig config;
+  OperationRegistry registry;
+  std::unique_ptr<ThreadPoolExecutor> executor;
+  DataManager manager;
+};
+
+Json load_params(const char* symbol, const char* tf, const char* mode, const char* start,
+                 const char* end) {
+  Json params = Json::object();
+  params.set("symbol", symbol).set("timeframe", tf).set("mode", mode);
+  if (start) params.set("start", start);
+  if (end) params.set("end", end);
+  return params;
+}
+
+BarSeries source_slice(const char* file, const char* symbol, const char* from, const char* to) {
+  return test::read_shared(file, symbol, Timeframe::k1h).slice(at(from), at(to));
+}
+
+}  // namespace
+
+TEST_CASE("tail loads exactly the source bars of the range, and a re-run fetches nothing",
+          "[data][load]") {
+  Harness h;
+  const auto first = h.load(load_params("EURUSD", "1h", "tail", "2021-01-01", "2021-04-01"));
+  INFO(first.to_json().dump());
+  REQUIRE(first.state == OperationState::kCompleted);
+  const BarSeries expected = source_slice("EURUSD_1h.csv", "EURUSD", "2021-01-01", "2021-04-01");
+  CHECK(h.stored("EURUSD", Timeframe::k1h) == expected);
+  CHECK(first.result.get_int("bars_fetched") == static_cast<std::int64_t>(expected.size()));
+  CHECK(first.result.get_int("provider_requests") >= 3);  // three months of 1h: one month each
+  CHECK(first.result.at("segments").get_int("failed") == 0);
+  CHECK(first.result.at("quality").get_int("error") == 0);
+  // The archive itself lacks 2021-01-21T15:00 (a real hole): reported, and remembered.
+  CHECK(first.result.at("gaps").get_int("left") == 1);
+  CHECK(first.result.at("gaps").at("left_details")[0].get_string("reason") ==
+        "the provider has no data for it");
+
+  const auto again = h.load(load_params("EURUSD", "1h", "tail", "2021-01-01", "2021-04-01"));
+  REQUIRE(again.state == OperationState::kCompleted);
+  CHECK(again.result.get_int("provider_requests") == 0);
+  CHECK(again.result.get_int("bars_fetched") == 0);
+  CHECK(h.stored("EURUSD", Timeframe::k1h) == expected);
+}
+
+TEST_CASE("backfill after tail fills exactly the missing range", "[data][load]") {
+  Harness h;
+  REQUIRE(h.load(load_params("AAPL", "1h", "tail", "2025-03-01", "2025-06-01")).state ==
+          OperationState::kCompleted);
+  const auto before = h.stored("AAPL", Timeframe::k1h);
+  const auto backfill = h.load(load_params("AAPL", "1h", "backfill", "2024-06-01", "2025-06-01"));
+  INFO(backfill.to_json().dump());
+  REQUIRE(backfill.state == OperationState::kCompleted);
+  const BarSeries missing =
+      test::read_shared("AAPL_1h.csv", "AAPL", Timeframe::k1h)
+          .slice(at("2024-06-01"), before.timestamps().front());
+  CHECK(backfill.result.get_int("bars_fetched") == static_cast<std::int64_t>(missing.size()));
+  CHECK(backfill.result.get_int("bars_before") == static_cast<std::int64_t>(before.size()));
+  CHECK(h.stored("AAPL", Timeframe::k1h) ==
+        source_slice("AAPL_1h.csv", "AAPL", "2024-06-01", "2025-06-01"));
+}
+
+TEST_CASE("full fills the holes inside the stored data and both ends", "[data][load]") {
+  Harness h;
+  // The store holds February 2021 without its second week.
+  BarSeries seeded = source_slice("EURUSD_1h.csv", "EURUSD", "2021-02-01", "2021-02-08");
+  REQUIRE(seeded.merge(source_slice("EURUSD_1h.csv", "EURUSD", "2021-02-15", "2021-03-01")).ok());
+  REQUIRE(CsvBarStore(h.store_dir.path()).save(seeded).ok());
+
+  const auto full = h.load(load_params("EURUSD", "1h", "full", "2021-01-01", "2021-04-01"));
+  INFO(full.to_json().dump());
+  REQUIRE(full.state == OperationState::kCompleted);
+  CHECK(h.stored("EURUSD", Timeframe::k1h) ==
+        source_slice("EURUSD_1h.csv", "EURUSD", "2021-01-01", "2021-04-01"));
+  CHECK(full.result.at("gaps").get_int("found") >= 3);  // before, the hole, after
+  CHECK(full.result.at("gaps").get_int("left") == 1);  // the archive's own hole
+
+  SECTION("tail alone fills the hole and the end, not the start") {
+    const auto tail = h.load(load_params("EURUSD", "1h", "tail", "2020-12-01", "2021-04-01"));
+    REQUIRE(tail.state == OperationState::kCompleted);
+    CHECK(tail.result.get_int("provider_requests") == 0);
+  }
+}
+
+TEST_CASE("local reads the store only", "[data][load]") {
+  Harness h;
+  const auto local = h.load(load_params("EURUSD", "1h", "local", nullptr, nullptr));
+  REQUIRE(local.state == OperationState::kCompleted);
+  CHECK(local.result.get_int("provider_requests") == 0);
+  CHECK(local.result.get_int("bars_after") == 0);
+}
+
+TEST_CASE("a corrupt store file fails the load naming file and line, and is left untouched",
+          "[data][load]") {
+  Harness h;
+  const auto path = h.store_dir.write("EURUSD_1h.csv",
+                                      "timestamp,open,high,low,close,volume\n"
+                                      "2021-01-04T00:00:00Z,1.2,1.3,1.1,1.25,100\n"
+                                      "2021-01-04T01:00:00Z,1.2,abc,1.1,1.25,100\n");
+  const std::string bytes = read_bytes(path);
+  const auto load = h.load(load_params("EURUSD", "1h", "tail", "2021-01-01", "2021-02-01"));
+  REQUIRE(load.state == OperationState::kFailed);
+  REQUIRE(load.error);
+  CHECK(load.error->code == ErrorCode::kParse);
+  CHECK_THAT(load.error->message, Contains("EURUSD_1h.csv") && Contains("3"));
+  CHECK(read_bytes(path) == bytes);
+}
+
+TEST_CASE("unknown symbols and timeframes the provider lacks fail clearly", "[data][load]") {
+  Harness h;
+  const auto unknown = h.load(load_params("NOSUCH", "1h", "tail", "2021-01-01", "2021-02-01"));
+  REQUIRE(unknown.state == OperationState::kFailed);
+  CHECK_THAT(unknown.error->message, Contains("200") && Contains("NOSUCH"));
+  const auto no_tf = h.load(load_params("AAPL", "5m", "tail", "2025-01-01", "2025-02-01"));
+  REQUIRE(no_tf.state == OperationState::kFailed);
+  CHECK_THAT(no_tf.error->message, Contains("5m") && Contains("AAPL") && Contains("1h"));
+  CHECK_FALSE(std::filesystem::exists(h.store_dir.path() / "AAPL_5m.csv"));
+}
+
+TEST_CASE("the schema rejects bad params before a load starts, naming each", "[data][load]") {
+  const ParamSchema schema = LoadRequest::schema(DataConfig{});
+  const auto first_error = [&](Json params) {
+    const auto errors = schema.validate(params);
+    REQUIRE_FALSE(errors.empty());
+    return errors.front();
+  };
+  CHECK(first_error(load_params("../etc", "1h", "tail", nullptr, nullptr)).get("field") ==
+        "symbol");
+  CHECK(first_error(load_params("A..B", "1h", "tail", nullptr, nullptr)).get("field") ==
+        "symbol");
+  CHECK(first_error(load_params("AAPL", "2h", "tail", nullptr, nullptr)).get("field") ==
+        "timeframe");
+  CHECK(first_error(load_params("AAPL", "1h", "sideways", nullptr, nullptr)).get("field") ==
+        "mode");
+  const Error order = first_error(load_params("AAPL", "1h", "tail", "2025-02-01", "2025-01-01"));
+  CHECK(order.get("field") == "start");
+  CHECK_THAT(order.message, Contains("before"));
+  CHECK(first_error(load_params("AAPL", "1h", "tail", "yesterday", nullptr)).get("field") ==
+        "start");
+}
+
+TEST_CASE("a cancelled load keeps every bar it fetched", "[data][load]") {
+  // IB's pacing on a real clock: the sixth request for one contract waits two seconds, so the
+  // cancel lands while the load is under way.
+  Harness h("ib", 1);
+  CancellationSource cancel;
+  const auto subscription = h.registry.subscribe([&](const OperationRecord& record) {
+    if (record.progress.context.get_int("current_segment").value_or(0) >= 4) cancel.cancel();
+  });
+  const auto load =
+      h.load(load_params("EURUSD", "1h", "tail", "2019-01-01", "2021-01-01"), cancel.token());
+  INFO(load.to_json().dump());
+  REQUIRE(load.state == OperationState::kCancelled);
+  const auto fetched = load.result.get_int("bars_fetched").value_or(0);
+  CHECK(fetched > 0);
+  const BarSeries saved = h.stored("EURUSD", Timeframe::k1h);
+  CHECK(static_cast<std::int64_t>(saved.size()) == fetched);
+  const BarSeries source = test::read_shared("EURUSD_1h.csv", "EURUSD", Timeframe::k1h);
+  CHECK(saved == source.slice(saved.timestamps().front(), saved.timestamps().back() + std::chrono::hours(1)));
+}
+
+TEST_CASE("data.validate finds the anomalies PROVENANCE.md lists and repairs only when asked",
+          "[data][validate]") {
+  Harness h;
+  const auto file = h.store_dir.copy_in(std::string(KTRDR_SHARED_DATA_DIR) +
+                                        "/anomalies/SPY_1h__gcfc.csv");
+  std::filesystem::rename(file, h.store_dir.path() / "SPY_1h.csv");
+  const std::string bytes = read_bytes(h.store_dir.path() / "SPY_1h.csv");
+  Json params = Json::object();
+  params.set("series", std::vector<std::string>{"SPY:1h"});
+  const auto check = h.validate(params);
+  REQUIRE(check.state == OperationState::kCompleted);
+  const Json report = check.result.at("series")[0];
+  const auto issue = [&](const char* name) {
+    const Json issues = report.at("issues");
+    for (std::size_t i = 0; i < issues.size(); ++i) {
+      if (issues[i].get_string("check") == name) return issues[i];
+    }
+    return Json();
+  };
+  CHECK_THAT(issue("duplicate_timestamps").get_string("message").value_or(""),
+             Contains("60 extra rows"));
+  CHECK(issue("conflicting_duplicates").get_int("count") > 0);
+  CHECK(issue("zero_volume_runs").get_int("count") > 0);
+  CHECK(issue("candle_spikes").get_int("count") > 0);
+  CHECK(read_bytes(h.store_dir.path() / "SPY_1h.csv") == bytes);
+
+  params.set("repair", true);
+  const auto repaired = h.validate(params);
+  REQUIRE(repaired.state == OperationState::kCompleted);
+  CHECK(repaired.result.at("series")[0].at("repairs").get_int("duplicates_removed") == 60);
+  const BarSeries after = h.stored("SPY", Timeframe::k1h);
+  CHECK(after.size() == 8820 - 60);
+  CHECK(after.is_sorted());
+
+  SECTION("the clean files yield no errors") {
+    for (const char* name : {"AAPL_1h.csv", "EURUSD_1h.csv", "BTCUSDT_1h.csv"}) {
+      h.store_dir.copy_in(std::string(KTRDR_SHARED_DATA_DIR) + "/" + name);
+    }
+    const auto all = h.validate(Json::object());
+    REQUIRE(all.state == OperationState::kCompleted);
+    const Json series = all.result.at("series");
+    REQUIRE(series.size() == 4);
+    for (std::size_t i = 0; i < series.size(); ++i) {
+      if (series[i].get_string("symbol") == "SPY") continue;
+      INFO(series[i].dump());
+      CHECK(series[i].at("counts").get_int("error") == 0);
+    }
+  }
+}
