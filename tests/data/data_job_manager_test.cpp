@@ -303,6 +303,33 @@ TEST_CASE("a failed segment is recorded with its error and the run goes on", "[d
   CHECK(json.has("duration_seconds"));
 }
 
+TEST_CASE("a run gives up on a provider that fails transiently segment after segment",
+          "[data][jobs]") {
+  Fixture f;
+  const std::vector<Segment> plan = tail_plan(8);
+  for (std::size_t i = 1; i < plan.size(); ++i) f.provider->fail_from(plan[i].from);
+  const DataJobSummary summary =
+      DataJobManager(f.adapter, kFastRetries).run("AAPL", Timeframe::k1h, plan, {});
+  CHECK(summary.abandoned);
+  CHECK_FALSE(summary.cancelled);
+  CHECK(summary.segments_ok == 1);
+  CHECK(summary.segments_failed == DataJobManager::kMaxTransientFailuresInARow);
+  CHECK(summary.segments_cancelled == plan.size() - 1 - DataJobManager::kMaxTransientFailuresInARow);
+  CHECK(summary.requests == 1 + 3 * DataJobManager::kMaxTransientFailuresInARow);
+  CHECK(summary.to_json().get_bool("abandoned") == true);
+
+  SECTION("errors that are not transient never make it give up") {
+    Fixture g;
+    for (std::size_t i = 1; i < plan.size(); ++i) {
+      g.provider->fail_from(plan[i].from, make_ib_error(IbErrorKind::kInvalidRequest, "bad"));
+    }
+    const DataJobSummary all =
+        DataJobManager(g.adapter, kFastRetries).run("AAPL", Timeframe::k1h, plan, {});
+    CHECK_FALSE(all.abandoned);
+    CHECK(all.segments_failed == plan.size() - 1);
+  }
+}
+
 TEST_CASE("a segment without data counts as done with 0 bars", "[data][jobs]") {
   Fixture f;
   const std::vector<Segment> plan = tail_plan(3);

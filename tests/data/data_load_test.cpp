@@ -164,10 +164,15 @@ TEST_CASE("full fills the holes inside the stored data and both ends", "[data][l
   CHECK(full.result.at("gaps").get_int("found") >= 3);  // before, the hole, after
   CHECK(full.result.at("gaps").get_int("left") == 1);  // the archive's own hole
 
-  SECTION("tail alone fills the hole and the end, not the start") {
-    const auto tail = h.load(load_params("EURUSD", "1h", "tail", "2020-12-01", "2021-04-01"));
+  SECTION("then tail without a start asks for nothing; with an earlier start, only that") {
+    const auto tail = h.load(load_params("EURUSD", "1h", "tail", nullptr, "2021-04-01"));
     REQUIRE(tail.state == OperationState::kCompleted);
     CHECK(tail.result.get_int("provider_requests") == 0);
+    const auto earlier = h.load(load_params("EURUSD", "1h", "tail", "2020-12-01", "2021-04-01"));
+    REQUIRE(earlier.state == OperationState::kCompleted);
+    CHECK(earlier.result.get_int("provider_requests").value_or(-1) == 2);  // 31 days
+    CHECK(h.stored("EURUSD", Timeframe::k1h) ==
+          source_slice("EURUSD_1h.csv", "EURUSD", "2020-12-01", "2021-04-01"));
   }
 }
 

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "ib_error.hpp"
 #include "ktrdr/sdk/time_format.hpp"
 
 namespace ktrdr::data {
@@ -85,6 +86,7 @@ Json DataJobSummary::to_json() const {
   json.set("symbol", symbol)
       .set("timeframe", to_string(timeframe))
       .set("cancelled", cancelled)
+      .set("abandoned", abandoned)
       .set("segments", segments)
       .set("bars_fetched", bars_fetched)
       .set("requests", requests)
@@ -110,6 +112,7 @@ DataJobSummary DataJobManager::run(std::string_view symbol, Timeframe timeframe,
   summary.outcomes.reserve(plan.size());
   ProgressTracker progress(callbacks, plan.size());
 
+  std::size_t failed_in_a_row = 0;
   for (std::size_t i = 0; i < plan.size() && !token.is_cancelled(); ++i) {
     const std::size_t current = i + 1;
     DataLoadingJob job(*adapter_, summary.symbol, timeframe, plan[i], options_);
@@ -129,11 +132,13 @@ DataJobSummary DataJobManager::run(std::string_view symbol, Timeframe timeframe,
       case JobState::kCompleted:
         ++summary.segments_ok;
         summary.bars_fetched += job.bars();
+        failed_in_a_row = 0;
         break;
       case JobState::kFailed:
         ++summary.segments_failed;
         summary.failed_ranges.push_back(
             FailedRange{FetchRange{plan[i].from, plan[i].to}, *job.last_error()});
+        failed_in_a_row = is_transient(*job.last_error()) ? failed_in_a_row + 1 : 0;
         break;
       default:
         ++summary.segments_cancelled;
@@ -146,13 +151,17 @@ DataJobSummary DataJobManager::run(std::string_view symbol, Timeframe timeframe,
     }
     if (job.state() == JobState::kCancelled) break;
     progress.report(current, 1.0, summary, FetchCounters{});
+    if (failed_in_a_row >= kMaxTransientFailuresInARow && i + 1 < plan.size()) {
+      summary.abandoned = true;
+      break;
+    }
   }
 
   for (std::size_t i = summary.outcomes.size(); i < plan.size(); ++i) {
     summary.outcomes.push_back(SegmentOutcome{.segment = plan[i], .state = JobState::kCancelled});
     ++summary.segments_cancelled;
   }
-  summary.cancelled = summary.segments_cancelled > 0;
+  summary.cancelled = summary.segments_cancelled > 0 && !summary.abandoned;
   summary.duration = steady_clock::now() - started;
   return summary;
 }

@@ -82,11 +82,14 @@ struct DataJobSummary : FetchCounters {
   std::size_t bars_fetched = 0;        // bars of completed segments
   std::uint64_t retries = 0;           // attempts after the first, over all segments
   bool cancelled = false;              // the token stopped the run before every segment ran
+  // The run gave up: DataJobManager::kMaxTransientFailuresInARow segments in a row failed with
+  // transient errors (the provider looks unreachable); the rest are marked cancelled.
+  bool abandoned = false;
   std::chrono::nanoseconds duration{0};
   std::vector<FailedRange> failed_ranges;  // in plan order
   std::vector<SegmentOutcome> outcomes;    // one per planned segment, in plan order
 
-  // {"symbol", "timeframe", "cancelled", "segments": {"planned", "ok", "failed", "cancelled",
+  // {"symbol", "timeframe", "cancelled", "abandoned", "segments": {"planned", "ok", "failed", "cancelled",
   // "failed_ranges": [FailedRange…]}, "bars_fetched", "requests", "retries", "pacing_waits",
   // "pacing_waited_seconds", "duration_seconds"}. The outcomes are left out (see
   // SegmentOutcome::to_json).
@@ -95,12 +98,16 @@ struct DataJobSummary : FetchCounters {
 
 class DataJobManager {
  public:
+  // A run stops retrying an unreachable provider segment after segment after this many
+  // consecutive segments failed with transient errors (each after its own retries).
+  static constexpr std::size_t kMaxTransientFailuresInARow = 3;
+
   // `adapter` must not be null.
   explicit DataJobManager(std::shared_ptr<IbDataAdapter> adapter,
                           DataLoadingJobOptions options = {});
 
   // Runs one DataLoadingJob per segment of `plan`, in the given order, one after the other. A
-  // failed segment is recorded and the run goes on. `token` is checked at every segment
+  // failed segment is recorded and the run goes on (unless it is abandoned, see above). `token` is checked at every segment
   // boundary (and by the jobs, every 100 bars and during waits); once it is cancelled the run
   // stops and returns what was done, the remaining segments marked cancelled — it never throws
   // for cancellation.

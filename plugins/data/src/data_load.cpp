@@ -66,18 +66,21 @@ std::string gap_reason(const GapRun& gap, const DataJobSummary& summary, LoadMod
   return "not requested";
 }
 
-// What completed segments showed to be empty: the segments that brought no bars, and the gaps
-// left inside the others.
+// What completed segments showed to be empty: the segments that brought no bars, and the bars
+// still missing inside the others (gaps and expected closures alike).
 std::vector<FetchRange> answered_empty(const DataJobSummary& summary,
-                                       const std::vector<GapRun>& gaps_left) {
+                                       const std::optional<GapReport>& missing) {
   std::vector<FetchRange> empty;
   for (const SegmentOutcome& outcome : summary.outcomes) {
     if (outcome.state != JobState::kCompleted) continue;
     if (outcome.bars == 0) empty.push_back({outcome.segment.from, outcome.segment.to});
-    for (const GapRun& gap : gaps_left) {
-      const sys_seconds from = std::max(gap.from, outcome.segment.from);
-      const sys_seconds to = std::min(gap.to, outcome.segment.to);
-      if (from < to) empty.push_back({from, to});
+    if (!missing) continue;
+    for (const auto* runs : {&missing->gaps, &missing->expected_closures}) {
+      for (const GapRun& run : *runs) {
+        const sys_seconds from = std::max(run.from, outcome.segment.from);
+        const sys_seconds to = std::min(run.to, outcome.segment.to);
+        if (from < to) empty.push_back({from, to});
+      }
     }
   }
   return empty;
@@ -164,12 +167,13 @@ struct LoadFigures {
   }
 };
 
-// The real gaps of `series` over the load's range (none for 1w, or a series with no bars).
-std::vector<GapRun> gaps_of(const BarSeries& series, const GapFinder& finder,
-                            const LoadRange& range) {
-  if (series.empty() || duration(series.timeframe()) > std::chrono::days(1)) return {};
+// What `series` lacks over the load's range (nullopt for 1w, or a series with no bars).
+std::optional<GapReport> missing_in(const BarSeries& series, const GapFinder& finder,
+                                    const LoadRange& range) {
+  if (series.empty() || duration(series.timeframe()) > std::chrono::days(1)) return std::nullopt;
   auto report = finder.find_gaps(series, std::nullopt, TimeRange{range.from, range.to});
-  return report ? report->gaps : std::vector<GapRun>{};
+  if (!report) return std::nullopt;
+  return std::move(report).value();
 }
 
 }  // namespace
@@ -248,7 +252,8 @@ Json DataLoad::run(OperationContext& context) {
   }
 
   progress.enter(LoadStep::kFindGaps);
-  figures.gaps_found = series.empty() ? range.fetch.size() : gaps_of(series, finder, range).size();
+  const auto missing_before = missing_in(series, finder, range);
+  figures.gaps_found = missing_before ? missing_before->gaps.size() : range.fetch.size();
 
   progress.enter(LoadStep::kPlanSegments);
   const std::vector<Segment> plan = plan_segments(
@@ -284,14 +289,15 @@ Json DataLoad::run(OperationContext& context) {
   const sys_seconds asked_at =
       std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
   const auto account_gaps = [&] {
-    figures.gaps_left = gaps_of(series, finder, range);
+    const auto missing_after = missing_in(series, finder, range);
+    figures.gaps_left = missing_after ? missing_after->gaps : std::vector<GapRun>{};
     figures.gap_reasons.clear();
     for (const GapRun& gap : figures.gaps_left) {
       figures.gap_reasons.push_back(gap_reason(gap, figures.jobs, mode, range.first_stored,
                                                   ledger ? &*ledger : nullptr));
     }
     if (!ledger || figures.jobs.outcomes.empty()) return;
-    ledger->add(answered_empty(figures.jobs, figures.gaps_left), asked_at);
+    ledger->add(answered_empty(figures.jobs, missing_after), asked_at);
     if (auto saved = ledger->save(); !saved) context.add_warning(saved.error().message);
   };
   const auto stop = [&](const std::function<void()>& raise) {
@@ -302,6 +308,17 @@ Json DataLoad::run(OperationContext& context) {
   };
   if (figures.jobs.cancelled || token.is_cancelled()) {
     stop([&] { token.throw_if_cancelled("data.load of " + symbol + " " + std::string(to_string(tf))); });
+  }
+  if (figures.jobs.abandoned) {
+    const FailedRange& last = figures.jobs.failed_ranges.back();
+    Error error = last.error;
+    error.message = "the " + symbol + " " + std::string(to_string(tf)) + " load stopped after " +
+                    std::to_string(DataJobManager::kMaxTransientFailuresInARow) +
+                    " segments in a row failed (" + last.error.message + "); " +
+                    std::to_string(figures.jobs.segments_ok) + " of " +
+                    std::to_string(figures.jobs.segments_planned) +
+                    " segments were fetched and saved";
+    stop([&] { fail(std::move(error)); });
   }
   if (figures.jobs.segments_failed > 0 && figures.jobs.segments_ok == 0) {
     const FailedRange& first = figures.jobs.failed_ranges.front();

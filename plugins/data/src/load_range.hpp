@@ -1,7 +1,7 @@
 // LoadRange: what a load must fetch — the requested range clamped to the provider's head
 // timestamp, the stored series' real gaps inside it, and the ranges beyond the stored bars, each
 // trimmed to the bars the trading calendar expects (so closed hours, weekends and holidays are
-// never fetched and a load that is already complete makes no request). Pure; thread-safe.
+// never fetched). Pure; thread-safe.
 #pragma once
 
 #include <chrono>
@@ -33,11 +33,13 @@ struct LoadRangeInput {
 // Resolves the range of `input` for the sorted, duplicate-free `stored` series:
 //   - local: nothing to fetch;
 //   - tail: after the last stored bar up to `end`, and the stored gaps from `start` on (all of
-//     [start or head, end) when nothing is stored);
+//     [start or head, end) when nothing is stored); with an explicit `start`, also from it up to
+//     the first stored bar (so a re-run completes a tail load that was interrupted);
 //   - backfill: from `start` (or head) up to the first stored bar (all of it when none);
 //   - full: both.
-// Edge ranges are trimmed to the calendar's expected bars in the stored series' alignment (ranges
-// with none are dropped). Series longer than a day (1w) skip gap finding and trimming.
+// Ranges beyond the stored bars are trimmed to the first and last bar the calendar expects there
+// (in the stored series' alignment, expected closures included); ranges with none are dropped.
+// Series longer than a day (1w) skip gap finding and trimming.
 // Errors: invalid_argument when `end` is not after the resolved start (e.g. `end` before the
 // head timestamp), naming both times.
 Result<LoadRange> resolve_load_range(const BarSeries& stored, const LoadRangeInput& input,

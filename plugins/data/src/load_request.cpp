@@ -52,8 +52,9 @@ ParamSchema LoadRequest::schema(const DataConfig& config) {
               .choices = timeframe_names()});
   schema.add({.name = "mode",
               .default_value = Json::string("tail"),
-              .description = "local: the store only; tail: from the stored end to `end` and "
-                             "holes; backfill: from `start` to the first stored bar; full: both",
+              .description = "local: the store only; tail: from the stored end to `end`, the "
+                             "holes, and from an explicit `start` on; backfill: from `start` to "
+                             "the first stored bar; full: all of it",
               .choices = {"local", "tail", "backfill", "full"}});
   schema.add({.name = "start",
               .description = "first time to load (date or ISO-8601 UTC); default: the "

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "ktrdr/sdk/time_format.hpp"
+#include "rolling_median.hpp"
 
 namespace ktrdr::data {
 namespace {
@@ -59,46 +60,6 @@ bool has_nan(const Bar& bar) {
 
 bool has_non_positive_price(const Bar& bar) {
   return bar.open <= 0.0 || bar.high <= 0.0 || bar.low <= 0.0 || bar.close <= 0.0;
-}
-
-// The median of `values` (reordered); NaN when empty.
-double median_of(std::vector<double>& values) {
-  if (values.empty()) return std::nan("");
-  const auto mid = values.begin() + static_cast<std::ptrdiff_t>(values.size() / 2);
-  std::nth_element(values.begin(), mid, values.end());
-  return *mid;
-}
-
-// For each i, the median of the finite values in the window of `window` values centred on i
-// (clipped at the ends), and optionally the median absolute deviation from it.
-struct Rolling {
-  std::vector<double> median;
-  std::vector<double> mad;
-};
-
-Rolling rolling_median(const std::vector<double>& values, std::size_t window, bool with_mad) {
-  const std::size_t n = values.size();
-  const std::size_t half = std::max<std::size_t>(window, 1) / 2;
-  Rolling out;
-  out.median.resize(n);
-  if (with_mad) out.mad.resize(n);
-  std::vector<double> scratch;
-  scratch.reserve(2 * half + 1);
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::size_t lo = i >= half ? i - half : 0;
-    const std::size_t hi = std::min(n, i + half + 1);
-    scratch.clear();
-    for (std::size_t k = lo; k < hi; ++k) {
-      if (std::isfinite(values[k])) scratch.push_back(values[k]);
-    }
-    const double med = median_of(scratch);
-    out.median[i] = med;
-    if (with_mad) {
-      for (double& v : scratch) v = std::abs(v - med);
-      out.mad[i] = median_of(scratch);
-    }
-  }
-  return out;
 }
 
 // The rows' indices in timestamp order, one per timestamp (the last row of each), and the
@@ -228,9 +189,12 @@ void check_series(const BarSeries& series, const Ordering& ordering, const Quali
     ranges[i] = bars[i].high - bars[i].low;
     volumes[i] = bars[i].volume;
   }
-  const Rolling close_median = rolling_median(closes, options.window, /*with_mad=*/true);
-  const Rolling range_median = rolling_median(ranges, options.window, /*with_mad=*/false);
-  const Rolling volume_median = rolling_median(volumes, options.window, /*with_mad=*/false);
+  const RollingMedian close_median =
+      RollingMedian::compute(closes, options.window, /*with_mad=*/true);
+  const RollingMedian range_median =
+      RollingMedian::compute(ranges, options.window, /*with_mad=*/false);
+  const RollingMedian volume_median =
+      RollingMedian::compute(volumes, options.window, /*with_mad=*/false);
 
   Finding outliers(options.max_samples);
   Finding spikes(options.max_samples);
