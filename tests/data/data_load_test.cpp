@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "data_config.hpp"
@@ -10,6 +11,7 @@
 #include "data_validation.hpp"
 #include "ktrdr/sdk/csv_bar_store.hpp"
 #include "ktrdr/sdk/executor.hpp"
+#include "ktrdr/sdk/host_service.hpp"
 #include "ktrdr/sdk/time_format.hpp"
 #include "load_request.hpp"
 #include "shared_data.hpp"
@@ -34,11 +36,16 @@ std::string read_bytes(const std::filesystem::path& path) {
 
 // A DataManager over the shared archive, with its store in a temp directory.
 struct Harness {
-  explicit Harness(std::string pacing = "unlimited", std::uint32_t speedup = 1)
+  explicit Harness(std::string pacing = "unlimited", std::uint32_t speedup = 1,
+                   std::map<std::string, std::string> env = {})
       : config(make_config(store_dir.path(), std::move(pacing), speedup)),
         executor(std::make_unique<ThreadPoolExecutor>(1)),
         manager({&registry, executor.get()}, config,
-                [](const std::string&) { return std::optional<std::string>{}; }) {}
+                [env = std::move(env)](const std::string& name) -> std::optional<std::string> {
+                  const auto it = env.find(name);
+                  if (it == env.end()) return std::nullopt;
+                  return it->second;
+                }) {}
   ~Harness() { executor.reset(); }
 
   static DataConfig make_config(const std::filesystem::path& dir, std::string pacing,
@@ -301,4 +308,46 @@ TEST_CASE("data.validate finds the anomalies PROVENANCE.md lists and repairs onl
       CHECK(series[i].at("counts").get_int("error") == 0);
     }
   }
+}
+
+TEST_CASE("a load through the IB host service gives the same bars, figures and progress as a "
+          "local one",
+          "[data][load]") {
+  // The IB host service over the same archive, with IB's pacing on a clock 20x real time.
+  Harness local("ib", 20);
+  IbHostService service(local.config.make_provider("csv-archive").value(),
+                        local.config.make_clock());
+  HostService server({});
+  for (const RouteSpec& route : service.routes()) {
+    server.route(route.method, route.pattern, route.handler, route.requires_auth, route.quick);
+  }
+  REQUIRE(server.start().ok());
+  Harness remote("ib", 20, {{"USE_IB_HOST_SERVICE", "true"}, {"IB_HOST_SERVICE_URL", server.url()}});
+
+  const Json params = load_params("EURUSD", "1h", "tail", "2020-01-01", "2020-09-01");
+  const auto here = local.load(params);
+  const auto there = remote.load(params);
+  REQUIRE(here.state == OperationState::kCompleted);
+  REQUIRE(there.state == OperationState::kCompleted);
+  CHECK(here.routing.get_string("mode") == "local");
+  CHECK(there.routing.get_string("mode") == "host_service");
+  CHECK(there.result.get_string("provider") == "ib-host-service");
+  CHECK(local.stored("EURUSD", Timeframe::k1h) == remote.stored("EURUSD", Timeframe::k1h));
+  // Pacing waits are left out: whether a request waits depends on how long the ones before took.
+  for (const char* figure : {"bars_before", "bars_after", "bars_fetched", "provider_requests"}) {
+    INFO(figure);
+    CHECK(here.result.get_int(figure) == there.result.get_int(figure));
+  }
+  CHECK(here.result.at("segments") == there.result.at("segments"));
+  CHECK(here.result.at("gaps") == there.result.at("gaps"));
+  CHECK(here.result.at("quality").at("issues") == there.result.at("quality").at("issues"));
+  CHECK(here.progress.message == there.progress.message);
+  CHECK(here.progress.percentage == there.progress.percentage);
+  for (const char* field : {"operation", "symbol", "timeframe", "mode", "current_segment",
+                            "total_segments", "bars_processed", "requests"}) {
+    INFO(field);
+    CHECK(here.progress.context.at(field) == there.progress.context.at(field));
+  }
+  CHECK(service.stats().get_int("pacing_violations") == 0);
+  server.stop();
 }

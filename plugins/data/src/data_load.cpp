@@ -57,9 +57,7 @@ std::string gap_reason(const GapRun& gap, const DataJobSummary& summary, LoadMod
   if (known_empty && known_empty->subtract_from(asked).empty()) {
     return "the provider had no data for it when asked before";
   }
-  if (first_stored && gap.to <= *first_stored && mode == LoadMode::kTail) {
-    return "before the stored data: tail mode fills only after it (use backfill or full)";
-  }
+  if (mode == LoadMode::kLocal) return "local mode fetches nothing";
   if (first_stored && gap.from >= *first_stored && mode == LoadMode::kBackfill) {
     return "inside the stored data: backfill mode fills only before it (use tail or full)";
   }
@@ -167,11 +165,29 @@ struct LoadFigures {
   }
 };
 
-// What `series` lacks over the load's range (nullopt for 1w, or a series with no bars).
+// The part of the load's range its mode answers for: backfill, up to the end of the stored bars;
+// tail without a start, from their beginning; otherwise all of it.
+TimeRange examined_range(const LoadRange& range, const BarSeries& stored, LoadMode mode,
+                         bool start_given) {
+  TimeRange examined{range.from, range.to};
+  if (stored.empty()) return examined;
+  if (mode == LoadMode::kBackfill) {
+    examined.to = std::min(range.to, stored.timestamps().back() + duration(stored.timeframe()));
+  }
+  if (mode == LoadMode::kTail && !start_given) {
+    examined.from = std::max(range.from, stored.timestamps().front());
+  }
+  return examined;
+}
+
+// What `series` lacks in `examined` (nullopt for 1w, a series with no bars, an empty range).
 std::optional<GapReport> missing_in(const BarSeries& series, const GapFinder& finder,
-                                    const LoadRange& range) {
-  if (series.empty() || duration(series.timeframe()) > std::chrono::days(1)) return std::nullopt;
-  auto report = finder.find_gaps(series, std::nullopt, TimeRange{range.from, range.to});
+                                    const TimeRange& examined) {
+  if (series.empty() || duration(series.timeframe()) > std::chrono::days(1) ||
+      examined.from >= examined.to) {
+    return std::nullopt;
+  }
+  auto report = finder.find_gaps(series, std::nullopt, examined);
   if (!report) return std::nullopt;
   return std::move(report).value();
 }
@@ -252,7 +268,8 @@ Json DataLoad::run(OperationContext& context) {
   }
 
   progress.enter(LoadStep::kFindGaps);
-  const auto missing_before = missing_in(series, finder, range);
+  const TimeRange examined = examined_range(range, series, mode, request_.start.has_value());
+  const auto missing_before = missing_in(series, finder, examined);
   figures.gaps_found = missing_before ? missing_before->gaps.size() : range.fetch.size();
 
   progress.enter(LoadStep::kPlanSegments);
@@ -289,7 +306,7 @@ Json DataLoad::run(OperationContext& context) {
   const sys_seconds asked_at =
       std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
   const auto account_gaps = [&] {
-    const auto missing_after = missing_in(series, finder, range);
+    const auto missing_after = missing_in(series, finder, examined);
     figures.gaps_left = missing_after ? missing_after->gaps : std::vector<GapRun>{};
     figures.gap_reasons.clear();
     for (const GapRun& gap : figures.gaps_left) {

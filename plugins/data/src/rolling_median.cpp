@@ -53,6 +53,21 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
   w[k] = new_value;
 }
 
+// The MAD of the sorted w[0, n), n > 0. With m = n / 2 and med = w[m], it is the (m + 1)-th
+// smallest deviation. The deviations below the median (med - w[j], j < m) and above it
+// (w[j] - med, j > m) each grow away from the median, so the m + 1 smallest deviations are
+// those of some run w[j, j + m] (which holds w[m]), and that run's largest deviation is
+// max(med - w[j], w[j + m] - med): the MAD is the least of these over the runs. Each candidate
+// is one of the deviations, computed as |v - med| would be (rounding is symmetric), so the
+// result is exact.
+[[gnu::always_inline]] inline double mad_of_sorted(const double* w, std::size_t n) noexcept {
+  const std::size_t m = n / 2;
+  const double med = w[m];
+  double best = kInf;
+  for (std::size_t j = 0; j + m < n; ++j) best = std::min(best, std::max(med - w[j], w[j + m] - med));
+  return best;
+}
+
 }  // namespace
 
 SortedWindow::SortedWindow(std::size_t capacity) : slots_(capacity + 2, kInf) {
@@ -95,52 +110,56 @@ double SortedWindow::median() const noexcept {
 }
 
 double SortedWindow::mad() const noexcept {
-  if (size_ == 0) return kNaN;
-  // With m = size() / 2 and med = w[m], the MAD is the (m + 1)-th smallest deviation. The
-  // deviations below the median (med - w[j], j < m) and above it (w[j] - med, j > m) each grow
-  // away from the median, so the m + 1 smallest deviations are those of some run w[j, j + m]
-  // (which holds w[m]), and that run's largest deviation is max(med - w[j], w[j + m] - med): the
-  // MAD is the least of these over the runs. Each candidate is one of the deviations, computed
-  // as |v - med| would be (rounding is symmetric), so the result is exact.
-  const double* const w = slots_.data() + 1;
-  const std::size_t m = size_ / 2;
-  const double med = w[m];
-  const std::size_t runs = size_ - m;  // j + m < size()
-  double best0 = kInf;                 // two chains of min, interleaved
-  double best1 = kInf;
-  std::size_t j = 0;
-  for (; j + 2 <= runs; j += 2) {
-    best0 = std::min(best0, std::max(med - w[j], w[j + m] - med));
-    best1 = std::min(best1, std::max(med - w[j + 1], w[j + 1 + m] - med));
-  }
-  if (j < runs) best0 = std::min(best0, std::max(med - w[j], w[j + m] - med));
-  return std::min(best0, best1);
+  return size_ == 0 ? kNaN : mad_of_sorted(slots_.data() + 1, size_);
 }
 
-RollingMedian RollingMedian::compute(std::span<const double> values, std::size_t window,
-                                     bool with_mad) {
-  const std::size_t n = values.size();
-  const std::size_t half = std::max<std::size_t>(window, 1) / 2;
-  RollingMedian out;
-  out.median.resize(n);
-  if (with_mad) out.mad.resize(n);
-  // The window of i is values[i - half, i + half]: on entering i, values[i + half] comes in and
-  // values[i - half - 1] goes out.
-  SortedWindow sorted(half < n ? 2 * half + 1 : n);
-  for (std::size_t k = 0; k < std::min(n, half); ++k) sorted.insert(values[k]);
-  for (std::size_t i = 0; i < n; ++i) {
+RollingMedian::RollingMedian(std::span<const double> values, std::size_t window, bool with_mad)
+    : values_(values),
+      half_(std::max<std::size_t>(window, 1) / 2),
+      with_mad_(with_mad),
+      window_(half_ < values.size() ? 2 * half_ + 1 : values.size()) {
+  // The window of i is values[i - half, i + half]: it starts with values[0, half) in, and on
+  // entering i, values[i + half] comes in and values[i - half - 1] goes out.
+  for (std::size_t k = 0; k < std::min(values_.size(), half_); ++k) window_.insert(values_[k]);
+}
+
+std::size_t RollingMedian::next(std::span<double> median, std::span<double> mad) {
+  const std::size_t n = values_.size();
+  const std::size_t count = std::min(median.size(), n - next_);
+  const std::size_t half = half_;
+  SortedWindow& sorted = window_;
+  for (std::size_t out = 0; out < count; ++out) {
+    const std::size_t i = next_ + out;
     const bool enters = half < n - i;
     const bool leaves = i > half;
     if (enters && leaves) {
-      sorted.replace(values[i - half - 1], values[i + half]);
+      const double old_value = values_[i - half - 1];
+      const double new_value = values_[i + half];
+      if (std::isfinite(old_value) && std::isfinite(new_value)) {
+        replace_sorted(sorted.slots_.data() + 1, sorted.size_, old_value, new_value);
+      } else {
+        sorted.replace(old_value, new_value);
+      }
     } else if (enters) {
-      sorted.insert(values[i + half]);
+      sorted.insert(values_[i + half]);
     } else if (leaves) {
-      sorted.erase(values[i - half - 1]);
+      sorted.erase(values_[i - half - 1]);
     }
-    out.median[i] = sorted.median();
-    if (with_mad) out.mad[i] = sorted.mad();
+    const double* const w = sorted.slots_.data() + 1;
+    const std::size_t size = sorted.size_;
+    median[out] = size == 0 ? kNaN : w[size / 2];
+    if (with_mad_) mad[out] = size == 0 ? kNaN : mad_of_sorted(w, size);
   }
+  next_ += count;
+  return count;
+}
+
+RollingMedian::Series RollingMedian::compute(std::span<const double> values, std::size_t window,
+                                             bool with_mad) {
+  Series out;
+  out.median.resize(values.size());
+  if (with_mad) out.mad.resize(values.size());
+  RollingMedian(values, window, with_mad).next(out.median, out.mad);
   return out;
 }
 
