@@ -1,11 +1,19 @@
 // QualityChecker: row checks on the series as stored, time-series checks on its sorted distinct
-// bars, rolling medians over a centred window, and the repairs.
+// bars (rolling medians over a centred window, a block at a time), the two halves on two threads
+// for long series, and the repairs.
 #include "quality_checker.hpp"
 
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <exception>
+#include <functional>
+#include <limits>
 #include <numeric>
+#include <optional>
+#include <span>
+#include <system_error>
+#include <thread>
 #include <utility>
 
 #include "ktrdr/sdk/time_format.hpp"
@@ -63,21 +71,29 @@ bool has_non_positive_price(const Bar& bar) {
 }
 
 // The rows' indices in timestamp order, one per timestamp (the last row of each), and the
-// groups of rows sharing a timestamp.
+// groups of rows sharing a timestamp. When the rows are already strictly ascending (the usual
+// case) that order is the rows' own and `distinct` stays empty.
 struct Ordering {
-  std::vector<std::size_t> distinct;                 // ascending by timestamp
+  bool in_row_order = false;                         // rows strictly ascending: distinct = 0..n-1
+  std::size_t distinct_count = 0;                    // timestamps
+  std::vector<std::size_t> distinct;                 // ascending by timestamp, unless in_row_order
   std::vector<std::vector<std::size_t>> duplicates;  // row indices per duplicated timestamp
 };
 
 Ordering order_rows(const BarSeries& series) {
   const auto ts = series.timestamps();
+  Ordering out;
+  if (std::adjacent_find(ts.begin(), ts.end(), std::greater_equal<>()) == ts.end()) {
+    out.in_row_order = true;
+    out.distinct_count = ts.size();
+    return out;
+  }
   std::vector<std::size_t> rows(series.size());
   std::iota(rows.begin(), rows.end(), std::size_t{0});
   if (!series.is_sorted()) {
     std::stable_sort(rows.begin(), rows.end(),
                      [&](std::size_t a, std::size_t b) { return ts[a] < ts[b]; });
   }
-  Ordering out;
   out.distinct.reserve(rows.size());
   for (std::size_t k = 0; k < rows.size();) {
     std::size_t end = k + 1;
@@ -88,6 +104,7 @@ Ordering order_rows(const BarSeries& series) {
                                   rows.begin() + static_cast<std::ptrdiff_t>(end));
     k = end;
   }
+  out.distinct_count = out.distinct.size();
   return out;
 }
 
@@ -113,7 +130,7 @@ void check_duplicates(const BarSeries& series, const Ordering& ordering,
     volume_conflicts += volume_differs ? 1 : 0;
     price_conflicts += price_differs ? 1 : 0;
   }
-  const std::size_t extra_rows = series.size() - ordering.distinct.size();
+  const std::size_t extra_rows = series.size() - ordering.distinct_count;
   duplicated.report_to(report, "duplicate_timestamps", Severity::kWarning,
                        std::to_string(duplicated.count()) + " timestamps occur more than once (" +
                            std::to_string(extra_rows) + " extra rows)");
@@ -130,8 +147,13 @@ void check_rows(const BarSeries& series, const QualityOptions& options, QualityR
   Finding violation(options.max_samples);
   Finding missing(options.max_samples);
   const auto ts = series.timestamps();
+  const auto opens = series.opens();
+  const auto highs = series.highs();
+  const auto lows = series.lows();
+  const auto closes = series.closes();
+  const auto volumes = series.volumes();
   for (std::size_t i = 0; i < series.size(); ++i) {
-    const Bar bar = series[i];
+    const Bar bar{ts[i], opens[i], highs[i], lows[i], closes[i], volumes[i]};
     if (i > 0 && ts[i] < ts[i - 1]) unsorted.add(bar.timestamp);
     if (has_non_positive_price(bar)) non_positive.add(bar.timestamp);
     if (bar.high < std::max(bar.open, bar.close) || bar.low > std::min(bar.open, bar.close) ||
@@ -174,93 +196,246 @@ void check_gaps(const BarSeries& series, const GapFinder& finder, QualityReport&
   report.gap_report = std::move(gaps).value();
 }
 
-// Checks over the sorted distinct bars: outliers, spikes, zero volume, volume spikes, moves.
-void check_series(const BarSeries& series, const Ordering& ordering, const QualityOptions& options,
-                  QualityReport& report) {
-  const std::size_t n = ordering.distinct.size();
-  std::vector<Bar> bars;
-  bars.reserve(n);
-  for (const std::size_t row : ordering.distinct) bars.push_back(series[row]);
-  std::vector<double> closes(n);
-  std::vector<double> ranges(n);
-  std::vector<double> volumes(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    closes[i] = bars[i].close;
-    ranges[i] = bars[i].high - bars[i].low;
-    volumes[i] = bars[i].volume;
+// The sorted distinct bars, column by column: the series' own columns when its rows are in
+// order, else copies in timestamp order.
+class DistinctBars {
+ public:
+  DistinctBars(const BarSeries& series, const Ordering& ordering) {
+    if (ordering.in_row_order) {
+      view(series.timestamps(), series.opens(), series.highs(), series.lows(), series.closes(),
+           series.volumes());
+      return;
+    }
+    const std::size_t n = ordering.distinct.size();
+    timestamps_.resize(n);
+    for (auto* column : {&opens_, &highs_, &lows_, &closes_, &volumes_}) column->resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      const Bar bar = series[ordering.distinct[i]];
+      timestamps_[i] = bar.timestamp;
+      opens_[i] = bar.open;
+      highs_[i] = bar.high;
+      lows_[i] = bar.low;
+      closes_[i] = bar.close;
+      volumes_[i] = bar.volume;
+    }
+    view(timestamps_, opens_, highs_, lows_, closes_, volumes_);
   }
-  const RollingMedian close_median =
-      RollingMedian::compute(closes, options.window, /*with_mad=*/true);
-  const RollingMedian range_median =
-      RollingMedian::compute(ranges, options.window, /*with_mad=*/false);
-  const RollingMedian volume_median =
-      RollingMedian::compute(volumes, options.window, /*with_mad=*/false);
+  DistinctBars(const DistinctBars&) = delete;
+  DistinctBars& operator=(const DistinctBars&) = delete;
 
-  Finding outliers(options.max_samples);
-  Finding spikes(options.max_samples);
-  Finding zero_bars(options.max_samples);
-  Finding zero_runs(options.max_samples);
-  Finding volume_spikes(options.max_samples);
-  Finding moves(options.max_samples);
-  std::size_t zero_run_bars = 0;
-  std::size_t run_length = 0;
-  const double move_limit = is_daily_or_longer(series.timeframe()) ? options.extreme_move_daily
-                                                                   : options.extreme_move_intraday;
-  for (std::size_t i = 0; i < n; ++i) {
-    const Bar& bar = bars[i];
-    const double med = close_median.median[i];
-    const double scale = std::max(close_median.mad[i], kMinMadFraction * std::abs(med));
-    if (std::abs(bar.close - med) > options.outlier_mad_threshold * scale) {
-      outliers.add(bar.timestamp);
-    }
-    const double wick =
-        std::max(bar.high - std::max(bar.open, bar.close), std::min(bar.open, bar.close) - bar.low);
-    if (wick > options.spike_range_factor * range_median.median[i] &&
-        wick > options.spike_min_fraction * std::abs(bar.close)) {
-      spikes.add(bar.timestamp);
-    }
-    if (bar.volume == 0.0) {
-      zero_bars.add(bar.timestamp);
-      ++run_length;
-      if (run_length == options.zero_volume_run_min) {
-        zero_runs.add(bars[i + 1 - run_length].timestamp);
-        zero_run_bars += run_length;
-      } else if (run_length > options.zero_volume_run_min) {
-        ++zero_run_bars;
-      }
-    } else {
-      run_length = 0;
-    }
-    if (volume_median.median[i] > 0.0 &&
-        bar.volume > options.volume_spike_factor * volume_median.median[i]) {
-      volume_spikes.add(bar.timestamp);
-    }
-    if (i > 0 && closes[i - 1] > 0.0 && bar.close > 0.0 &&
-        std::abs(std::log(bar.close / closes[i - 1])) > move_limit) {
-      moves.add(bar.timestamp);
+  std::size_t size() const noexcept { return timestamps.size(); }
+
+  std::span<const sys_seconds> timestamps;
+  std::span<const double> opens;
+  std::span<const double> highs;
+  std::span<const double> lows;
+  std::span<const double> closes;
+  std::span<const double> volumes;
+
+ private:
+  void view(std::span<const sys_seconds> t, std::span<const double> o, std::span<const double> h,
+            std::span<const double> l, std::span<const double> c, std::span<const double> v) {
+    timestamps = t;
+    opens = o;
+    highs = h;
+    lows = l;
+    closes = c;
+    volumes = v;
+  }
+
+  std::vector<sys_seconds> timestamps_;
+  std::vector<double> opens_;
+  std::vector<double> highs_;
+  std::vector<double> lows_;
+  std::vector<double> closes_;
+  std::vector<double> volumes_;
+};
+
+// Rolling medians are computed this many at a time, into buffers that stay in cache.
+constexpr std::size_t kMedianBlock = 2048;
+
+constexpr double kNoMad = std::numeric_limits<double>::quiet_NaN();
+
+// Calls judge(i, median, mad) for each bar i in order, with the rolling median (and MAD, when
+// asked; else NaN) of `values` at i.
+template <typename Judge>
+void for_each_rolling(std::span<const double> values, std::size_t window, bool with_mad,
+                      Judge&& judge) {
+  RollingMedian rolling(values, window, with_mad);
+  std::vector<double> median(kMedianBlock);
+  std::vector<double> mad(with_mad ? kMedianBlock : 0);
+  while (rolling.done() < rolling.size()) {
+    const std::size_t first = rolling.done();
+    const std::size_t count = rolling.next(median, mad);
+    for (std::size_t k = 0; k < count; ++k) {
+      judge(first + k, median[k], with_mad ? mad[k] : kNoMad);
     }
   }
-  outliers.report_to(report, "price_outliers", Severity::kWarning,
-                     std::to_string(outliers.count()) + " closes lie over " +
-                         number_text(options.outlier_mad_threshold) +
-                         " rolling MADs from the rolling median close");
-  spikes.report_to(report, "candle_spikes", Severity::kWarning,
-                   std::to_string(spikes.count()) + " bars have a high or low far outside the " +
-                       "candle body (over " + number_text(options.spike_range_factor) +
-                       " rolling median ranges)");
-  zero_bars.report_to(report, "zero_volume_bars", Severity::kInfo,
-                      std::to_string(zero_bars.count()) + " bars have zero volume");
-  zero_runs.report_to(report, "zero_volume_runs", Severity::kWarning,
-                      std::to_string(zero_runs.count()) + " runs of " +
-                          std::to_string(options.zero_volume_run_min) +
-                          " or more zero-volume bars (" + std::to_string(zero_run_bars) + " bars)");
-  volume_spikes.report_to(report, "volume_spikes", Severity::kInfo,
-                          std::to_string(volume_spikes.count()) + " bars have over " +
-                              number_text(options.volume_spike_factor) +
-                              " times the rolling median volume");
-  moves.report_to(report, "extreme_moves", Severity::kWarning,
-                  std::to_string(moves.count()) + " close-to-close moves exceed |log return| " +
-                      number_text(move_limit));
+}
+
+// The time-series checks' findings over the sorted distinct bars; each check is a separate step
+// (they may run on different threads), reported in a fixed order.
+class SeriesChecks {
+ public:
+  SeriesChecks(const DistinctBars& bars, const QualityOptions& options, Timeframe timeframe)
+      : bars_(bars),
+        options_(options),
+        move_limit_(is_daily_or_longer(timeframe) ? options.extreme_move_daily
+                                                  : options.extreme_move_intraday),
+        outliers_(options.max_samples),
+        spikes_(options.max_samples),
+        zero_bars_(options.max_samples),
+        zero_runs_(options.max_samples),
+        volume_spikes_(options.max_samples),
+        moves_(options.max_samples) {}
+
+  // A close further than outlier_mad_threshold rolling MADs (floored) from the rolling median.
+  void find_outliers() {
+    for_each_rolling(
+        bars_.closes, options_.window, /*with_mad=*/true,
+        [&](std::size_t i, double med, double mad) {
+          const double scale = std::max(mad, kMinMadFraction * std::abs(med));
+          if (std::abs(bars_.closes[i] - med) > options_.outlier_mad_threshold * scale) {
+            outliers_.add(bars_.timestamps[i]);
+          }
+        });
+  }
+
+  // A wick over spike_range_factor rolling median ranges and over spike_min_fraction of the close.
+  void find_spikes() {
+    const std::size_t n = bars_.size();
+    std::vector<double> ranges(n);
+    for (std::size_t i = 0; i < n; ++i) ranges[i] = bars_.highs[i] - bars_.lows[i];
+    for_each_rolling(ranges, options_.window, /*with_mad=*/false,
+                     [&](std::size_t i, double range_median, double) {
+                       const double open = bars_.opens[i];
+                       const double close = bars_.closes[i];
+                       const double wick = std::max(bars_.highs[i] - std::max(open, close),
+                                                    std::min(open, close) - bars_.lows[i]);
+                       if (wick > options_.spike_range_factor * range_median &&
+                           wick > options_.spike_min_fraction * std::abs(close)) {
+                         spikes_.add(bars_.timestamps[i]);
+                       }
+                     });
+  }
+
+  // A volume over volume_spike_factor times a positive rolling median volume.
+  void find_volume_spikes() {
+    for_each_rolling(bars_.volumes, options_.window, /*with_mad=*/false,
+                     [&](std::size_t i, double volume_median, double) {
+                       if (volume_median > 0.0 &&
+                           bars_.volumes[i] > options_.volume_spike_factor * volume_median) {
+                         volume_spikes_.add(bars_.timestamps[i]);
+                       }
+                     });
+  }
+
+  // Zero-volume bars and runs; |log return| of the close over the move limit.
+  void find_zero_volume_and_moves() {
+    const std::size_t n = bars_.size();
+    std::size_t run_length = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (bars_.volumes[i] == 0.0) {
+        zero_bars_.add(bars_.timestamps[i]);
+        ++run_length;
+        if (run_length == options_.zero_volume_run_min) {
+          zero_runs_.add(bars_.timestamps[i + 1 - run_length]);
+          zero_run_bars_ += run_length;
+        } else if (run_length > options_.zero_volume_run_min) {
+          ++zero_run_bars_;
+        }
+      } else {
+        run_length = 0;
+      }
+    }
+    // |log(r)| > limit only outside [1 / e^limit, e^limit]: ratios well inside that band (by a
+    // margin far above log's rounding error) skip the logarithm; the others take it.
+    const double band = std::exp(move_limit_);
+    const double inside_high = band * (1.0 - 1e-9);
+    const double inside_low = (1.0 + 1e-9) / band;
+    for (std::size_t i = 1; i < n; ++i) {
+      const double previous = bars_.closes[i - 1];
+      const double close = bars_.closes[i];
+      if (!(previous > 0.0 && close > 0.0)) continue;
+      const double ratio = close / previous;
+      if (ratio > inside_low && ratio < inside_high) continue;
+      if (std::abs(std::log(ratio)) > move_limit_) moves_.add(bars_.timestamps[i]);
+    }
+  }
+
+  void report_to(QualityReport& report) {
+    outliers_.report_to(report, "price_outliers", Severity::kWarning,
+                        std::to_string(outliers_.count()) + " closes lie over " +
+                            number_text(options_.outlier_mad_threshold) +
+                            " rolling MADs from the rolling median close");
+    spikes_.report_to(report, "candle_spikes", Severity::kWarning,
+                      std::to_string(spikes_.count()) +
+                          " bars have a high or low far outside the " + "candle body (over " +
+                          number_text(options_.spike_range_factor) + " rolling median ranges)");
+    zero_bars_.report_to(report, "zero_volume_bars", Severity::kInfo,
+                         std::to_string(zero_bars_.count()) + " bars have zero volume");
+    zero_runs_.report_to(report, "zero_volume_runs", Severity::kWarning,
+                         std::to_string(zero_runs_.count()) + " runs of " +
+                             std::to_string(options_.zero_volume_run_min) +
+                             " or more zero-volume bars (" + std::to_string(zero_run_bars_) +
+                             " bars)");
+    volume_spikes_.report_to(report, "volume_spikes", Severity::kInfo,
+                             std::to_string(volume_spikes_.count()) + " bars have over " +
+                                 number_text(options_.volume_spike_factor) +
+                                 " times the rolling median volume");
+    moves_.report_to(report, "extreme_moves", Severity::kWarning,
+                     std::to_string(moves_.count()) + " close-to-close moves exceed |log return| " +
+                         number_text(move_limit_));
+  }
+
+ private:
+  const DistinctBars& bars_;
+  const QualityOptions& options_;
+  double move_limit_;
+  Finding outliers_;
+  Finding spikes_;
+  Finding zero_bars_;
+  Finding zero_runs_;
+  Finding volume_spikes_;
+  Finding moves_;
+  std::size_t zero_run_bars_ = 0;
+};
+
+// Series at least this long are checked on two threads (when the machine has two cores).
+constexpr std::size_t kParallelMinBars = 16384;
+
+// Runs `first` here and `second` on a thread of its own when `parallel` (one after the other
+// when not, or when no thread can be started), and rethrows what either threw.
+template <typename First, typename Second>
+void run_both(bool parallel, First&& first, Second&& second) {
+  std::exception_ptr second_failed;
+  std::optional<std::thread> helper;
+  if (parallel) {
+    try {
+      helper.emplace([&] {
+        try {
+          second();
+        } catch (...) {
+          second_failed = std::current_exception();
+        }
+      });
+    } catch (const std::system_error&) {
+      helper.reset();
+    }
+  }
+  if (!helper) {
+    first();
+    second();
+    return;
+  }
+  try {
+    first();
+  } catch (...) {
+    helper->join();
+    throw;
+  }
+  helper->join();
+  if (second_failed) std::rethrow_exception(second_failed);
 }
 
 Json issue_json(const QualityIssue& issue) {
@@ -334,10 +509,26 @@ QualityReport QualityChecker::check(const BarSeries& series) const {
   report.timeframe = series.timeframe();
   report.bars = series.size();
   const Ordering ordering = order_rows(series);
-  check_duplicates(series, ordering, options_, report);
-  check_rows(series, options_, report);
-  if (gap_finder_) check_gaps(series, *gap_finder_, report);
-  check_series(series, ordering, options_, report);
+  const DistinctBars bars(series, ordering);
+  SeriesChecks series_checks(bars, options_, series.timeframe());
+  // Here: the rolling close median and MAD, the row checks and the gaps; on the helper: the
+  // other rolling medians and the rest of the series checks. Each writes only its own findings.
+  static const bool two_cores = std::thread::hardware_concurrency() > 1;
+  const bool parallel = two_cores && series.size() >= kParallelMinBars;
+  run_both(
+      parallel,
+      [&] {
+        series_checks.find_outliers();
+        check_duplicates(series, ordering, options_, report);
+        check_rows(series, options_, report);
+        if (gap_finder_) check_gaps(series, *gap_finder_, report);
+      },
+      [&] {
+        series_checks.find_spikes();
+        series_checks.find_volume_spikes();
+        series_checks.find_zero_volume_and_moves();
+      });
+  series_checks.report_to(report);
   for (const QualityIssue& issue : report.issues) {
     switch (issue.severity) {
       case Severity::kInfo:

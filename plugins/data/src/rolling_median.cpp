@@ -16,7 +16,8 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 
 // How many of w[0, n) are below `value`: lower_bound's index for sorted w, without branches
 // (four counters, so the compares run side by side).
-[[gnu::always_inline]] inline std::size_t count_below(const double* w, std::size_t n, double value) noexcept {
+[[gnu::always_inline]] inline std::size_t count_below(const double* w, std::size_t n,
+                                                      double value) noexcept {
   std::size_t c0 = 0;
   std::size_t c1 = 0;
   std::size_t c2 = 0;
@@ -64,15 +65,14 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
   const std::size_t m = n / 2;
   const double med = w[m];
   double best = kInf;
-  for (std::size_t j = 0; j + m < n; ++j) best = std::min(best, std::max(med - w[j], w[j + m] - med));
+  for (std::size_t j = 0; j + m < n; ++j)
+    best = std::min(best, std::max(med - w[j], w[j + m] - med));
   return best;
 }
 
 }  // namespace
 
-SortedWindow::SortedWindow(std::size_t capacity) : slots_(capacity + 2, kInf) {
-  slots_[0] = -kInf;
-}
+SortedWindow::SortedWindow(std::size_t capacity) : slots_(capacity + 2, kInf) { slots_[0] = -kInf; }
 
 void SortedWindow::insert(double value) {
   if (!std::isfinite(value)) return;
@@ -105,9 +105,7 @@ void SortedWindow::replace(double old_value, double new_value) {
   replace_sorted(slots_.data() + 1, size_, old_value, new_value);
 }
 
-double SortedWindow::median() const noexcept {
-  return size_ == 0 ? kNaN : slots_[1 + size_ / 2];
-}
+double SortedWindow::median() const noexcept { return size_ == 0 ? kNaN : slots_[1 + size_ / 2]; }
 
 double SortedWindow::mad() const noexcept {
   return size_ == 0 ? kNaN : mad_of_sorted(slots_.data() + 1, size_);
