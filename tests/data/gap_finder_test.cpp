@@ -82,7 +82,7 @@ TEST_CASE("BTCUSDT 1h is continuous", "[data][gaps]") {
   CHECK(report.expected_bars == 33364);
 }
 
-TEST_CASE("EURUSD 1h has one real gap; holidays and late week opens are expected closures",
+TEST_CASE("EURUSD 1h has one real gap, holidays and late week opens are expected closures",
           "[data][gaps]") {
   const GapReport report =
       find(read_shared("EURUSD_1h.csv", "EURUSD", Timeframe::k1h), Market::kFx);

@@ -151,8 +151,8 @@ TEST_CASE("Ctrl-C in the middle of a load exits 130 and keeps every fetched bar"
   CHECK(server.stop() == 0);
 }
 
-TEST_CASE("a host service killed mid-load: retries, a clear failure, partial data kept; the "
-          "re-run after a restart fetches only what is missing",
+TEST_CASE("a host service killed mid-load gives retries, a clear failure and partial data, and "
+          "after a restart the re-run fetches only what is missing",
           "[e2e][data]") {
   DataPlugin plugins;
   TempDir work;
