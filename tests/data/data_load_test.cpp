@@ -194,17 +194,30 @@ TEST_CASE("local reads the store only", "[data][load]") {
 TEST_CASE("a corrupt store file fails the load naming file and line, and is left untouched",
           "[data][load]") {
   Harness h;
-  const auto path = h.store_dir.write("EURUSD_1h.csv",
-                                      "timestamp,open,high,low,close,volume\n"
-                                      "2021-01-04T00:00:00Z,1.2,1.3,1.1,1.25,100\n"
-                                      "2021-01-04T01:00:00Z,1.2,abc,1.1,1.25,100\n");
-  const std::string bytes = read_bytes(path);
+  const char* header = "timestamp,open,high,low,close,volume\n";
+  const char* good = "2021-01-04T00:00:00Z,1.2,1.3,1.1,1.25,100\n";
+  std::string text;
+  std::string line;
+  SECTION("a bad number") {
+    text = std::string(header) + good + "2021-01-04T01:00:00Z,1.2,abc,1.1,1.25,100\n";
+    line = "3";
+  }
+  SECTION("a missing column") {
+    text = std::string(header) + good + "2021-01-04T01:00:00Z,1.2,1.3,1.1,1.25\n";
+    line = "3";
+  }
+  SECTION("a wrong header") {
+    text = std::string("time,o,h,l,c,v\n") + good;
+    line = "1";
+  }
+  const auto path = h.store_dir.write("EURUSD_1h.csv", text);
   const auto load = h.load(load_params("EURUSD", "1h", "tail", "2021-01-01", "2021-02-01"));
   REQUIRE(load.state == OperationState::kFailed);
   REQUIRE(load.error);
   CHECK(load.error->code == ErrorCode::kParse);
-  CHECK_THAT(load.error->message, Contains("EURUSD_1h.csv") && Contains("3"));
-  CHECK(read_bytes(path) == bytes);
+  CHECK_THAT(load.error->message, Contains("EURUSD_1h.csv"));
+  CHECK(load.error->get("line") == line);
+  CHECK(read_bytes(path) == text);
 }
 
 TEST_CASE("unknown symbols and timeframes the provider lacks fail clearly", "[data][load]") {

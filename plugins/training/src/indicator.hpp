@@ -1,0 +1,59 @@
+// Indicator: one technical indicator of a strategy (SMA, EMA, RSI, MACD, Bollinger Bands, ATR,
+// ADX, ROC, Momentum, Stochastic, Williams %R, CCI, OBV, MFI) — its spec as a strategy names
+// it, and the named series it computes from bars. Indicators are immutable; compute() is
+// thread-safe.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ktrdr/sdk/bar_series.hpp"
+#include "ktrdr/sdk/cancellation_token.hpp"
+#include "ktrdr/sdk/result.hpp"
+
+namespace ktrdr::training {
+
+// An indicator as a strategy declares it. `id` names its outputs (v2 files: the `feature_id`
+// if given, else the name; v3 files: the map key); `type` picks the indicator ("rsi", "macd",
+// …, lower case); `params` are its numeric parameters ("period", "fast_period", …) and
+// `source` the price it reads ("close", "open", "high", "low", "hl2", "hlc3", "ohlc4").
+struct IndicatorSpec {
+  std::string id;
+  std::string type;
+  std::string source = "close";
+  std::map<std::string, double> params;
+};
+
+// One computed series, as long as the bars; NaN where the indicator is not yet defined.
+// The primary output is named `id`; the others `id.output` ("macd.signal", "macd.histogram",
+// "bbands.upper", "adx.plus_di", "stoch.d", …).
+struct IndicatorOutput {
+  std::string name;
+  std::vector<double> values;
+};
+
+class Indicator {
+ public:
+  virtual ~Indicator() = default;
+  // The names compute() returns, primary first.
+  virtual std::vector<std::string> output_names() const = 0;
+  // Bars before the first defined value of every output.
+  virtual std::size_t warmup() const = 0;
+  // Computes every output over `bars` (ascending, one per timestamp). Throws CancelledError
+  // when `token` is cancelled (checked at least every 10,000 bars).
+  virtual std::vector<IndicatorOutput> compute(const BarSeries& bars,
+                                               const CancellationToken& token) const = 0;
+};
+
+// The indicator `spec` describes. Errors (invalid_argument, context {"field": "indicators",
+// "value": id}): an unknown type (listing the known ones), an unknown or missing parameter, a
+// parameter out of range (periods must be integers ≥ 1, fast < slow …), an unknown source.
+Result<std::unique_ptr<Indicator>> make_indicator(const IndicatorSpec& spec);
+
+// The indicator types make_indicator knows, sorted.
+std::vector<std::string> indicator_types();
+
+}  // namespace ktrdr::training

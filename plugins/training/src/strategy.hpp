@@ -1,0 +1,86 @@
+// Strategy: a training strategy as KTRDR's YAML files declare it (v2 shape, with v3's
+// indicator map and `nn_inputs` also accepted) — data, indicators, fuzzy sets, model, labels
+// and split — read and checked in full before anything runs; errors name file, line and key.
+// Plain value; thread-compatible.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "fuzzy_set.hpp"
+#include "indicator.hpp"
+#include "ktrdr/sdk/json.hpp"
+#include "ktrdr/sdk/result.hpp"
+#include "ktrdr/sdk/timeframe.hpp"
+
+namespace ktrdr::training {
+
+enum class Activation { kRelu, kTanh, kSigmoid, kLeakyRelu };
+enum class OptimizerKind { kAdam, kSgd, kRmsprop };
+enum class MonitorMetric { kValLoss, kValAccuracy };
+
+struct EarlyStopping {
+  bool enabled = false;
+  int patience = 10;
+  MonitorMetric monitor = MonitorMetric::kValLoss;
+  double min_delta = 0.0;
+};
+
+struct ModelSpec {
+  std::string type = "mlp";
+  std::vector<int> hidden_layers{64, 32};
+  Activation activation = Activation::kRelu;
+  double dropout = 0.0;
+  int lookback_periods = 0;     // lagged copies of each feature
+  bool scale_features = false;  // standardise, fitted on the training split only
+  double learning_rate = 0.001;
+  int batch_size = 32;
+  int epochs = 50;
+  OptimizerKind optimizer = OptimizerKind::kAdam;
+  double weight_decay = 0.0;
+  EarlyStopping early_stopping;
+};
+
+struct LabelSpec {
+  std::string source = "zigzag";
+  double zigzag_threshold = 0.03;  // a swing of this fraction starts a new leg
+  int label_lookahead = 20;        // bars a label may look ahead
+};
+
+struct DataSplit {
+  double train = 0.7;
+  double validation = 0.15;
+  double test = 0.15;
+};
+
+struct Strategy {
+  std::string name;
+  std::string description;
+  std::vector<std::string> symbols;
+  std::vector<Timeframe> timeframes;  // all used; base_timeframe first
+  Timeframe base_timeframe = Timeframe::k1h;
+  int history_required = 0;
+  std::vector<IndicatorSpec> indicators;
+  std::vector<FuzzySetSpec> fuzzy_sets;  // in file order
+  ModelSpec model;
+  LabelSpec labels;
+  DataSplit split;
+  std::filesystem::path source_file;  // where it was read from
+  Json document;                      // the file as read (kept with the model's artifacts)
+
+  // Reads and checks a strategy file: every key known (unknown keys are errors), every
+  // indicator made by make_indicator, every fuzzy set by FuzzySet::create and reading an
+  // indicator output that exists, splits each in [0, 1] summing to 1 (±1e-6), positive sizes
+  // and rates. Errors: kIo (unreadable), kParse (YAML) or kInvalidArgument, each message
+  // "<file>:<line>: `<key.path>` <what is wrong>", context {"file", "line", "field"}.
+  static Result<Strategy> load(const std::filesystem::path& file);
+};
+
+// "relu"… / "adam"… / "val_loss"…: the names the YAML uses.
+std::string_view to_string(Activation activation) noexcept;
+std::string_view to_string(OptimizerKind optimizer) noexcept;
+std::string_view to_string(MonitorMetric metric) noexcept;
+
+}  // namespace ktrdr::training
