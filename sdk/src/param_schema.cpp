@@ -7,6 +7,8 @@
 #include <cmath>
 #include <regex>
 
+#include "ktrdr/sdk/time_format.hpp"
+
 namespace ktrdr {
 namespace {
 
@@ -218,6 +220,36 @@ Json ParamSchema::to_json() const {
     json.push_back(entry);
   }
   return json;
+}
+
+Result<std::optional<std::chrono::sys_seconds>> time_param(const Json& params,
+                                                           std::string_view field) {
+  const auto text = params.get_string(field);
+  if (!text) return std::optional<std::chrono::sys_seconds>{};
+  auto time = parse_iso8601(*text);
+  if (!time) {
+    return Error::invalid_argument("`" + std::string(field) +
+                                       "` is not a date or ISO-8601 UTC time: \"" + *text +
+                                       "\" (use 2024-01-02 or 2024-01-02T14:30:00Z)",
+                                   {{"field", std::string(field)}, {"value", *text}});
+  }
+  return std::optional<std::chrono::sys_seconds>{std::chrono::floor<std::chrono::seconds>(*time)};
+}
+
+ParamSchema::Check time_range_check(std::string from, std::string to) {
+  return [from = std::move(from), to = std::move(to)](const Json& params) -> std::optional<Error> {
+    auto first = time_param(params, from);
+    if (!first) return first.error();
+    auto last = time_param(params, to);
+    if (!last) return last.error();
+    if (*first && *last && **first >= **last) {
+      return Error::invalid_argument("`" + from + "` (" + *params.get_string(from) +
+                                         ") must be before `" + to + "` (" +
+                                         *params.get_string(to) + ")",
+                                     {{"field", from}, {"value", *params.get_string(from)}});
+    }
+    return std::nullopt;
+  };
 }
 
 }  // namespace ktrdr

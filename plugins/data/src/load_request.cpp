@@ -5,23 +5,6 @@
 #include "ktrdr/sdk/time_format.hpp"
 
 namespace ktrdr::data {
-namespace {
-
-using std::chrono::sys_seconds;
-
-Result<std::optional<sys_seconds>> time_field(const Json& params, std::string_view field) {
-  const auto text = params.get_string(field);
-  if (!text) return std::optional<sys_seconds>{};
-  auto time = parse_iso8601(*text);
-  if (!time) {
-    return Error::invalid_argument("`" + std::string(field) + "` is not a date or ISO-8601 UTC time: \"" +
-                                       *text + "\" (use 2024-01-02 or 2024-01-02T14:30:00Z)",
-                                   {{"field", std::string(field)}, {"value", *text}});
-  }
-  return std::optional<sys_seconds>{std::chrono::floor<std::chrono::seconds>(*time)};
-}
-
-}  // namespace
 
 std::optional<Error> check_symbol_field(const Json& params, std::string_view field) {
   const auto symbol = params.get_string(field);
@@ -75,23 +58,11 @@ ParamSchema LoadRequest::schema(const DataConfig& config) {
               .description = "stock, forex, crypto or future; inferred from the symbol if absent",
               .choices = {"stock", "forex", "crypto", "future"}});
   schema.check([](const Json& params) { return check_symbol_field(params, "symbol"); });
-  schema.check([](const Json& params) -> std::optional<Error> {
-    auto start = time_field(params, "start");
-    if (!start) return start.error();
-    auto end = time_field(params, "end");
-    if (!end) return end.error();
-    if (*start && *end && **start >= **end) {
-      return Error::invalid_argument("`start` (" + *params.get_string("start") +
-                                         ") must be before `end` (" + *params.get_string("end") +
-                                         ")",
-                                     {{"field", "start"}, {"value", *params.get_string("start")}});
-    }
-    return std::nullopt;
-  });
+  schema.check(time_range_check());
   return schema;
 }
 
-Result<LoadRequest> LoadRequest::from_params(const Json& params, sys_seconds now) {
+Result<LoadRequest> LoadRequest::from_params(const Json& params, std::chrono::sys_seconds now) {
   LoadRequest request;
   request.symbol = params.get_string("symbol").value_or("");
   if (auto valid = validate_symbol(request.symbol); !valid) return std::move(valid).error();
@@ -101,10 +72,10 @@ Result<LoadRequest> LoadRequest::from_params(const Json& params, sys_seconds now
   auto mode = parse_load_mode(params.get_string("mode").value_or("tail"));
   if (!mode) return std::move(mode).error();
   request.mode = *mode;
-  auto start = time_field(params, "start");
+  auto start = time_param(params, "start");
   if (!start) return std::move(start).error();
   request.start = *start;
-  auto end = time_field(params, "end");
+  auto end = time_param(params, "end");
   if (!end) return std::move(end).error();
   request.end = end->value_or(now);
   if (request.start && *request.start >= request.end) {

@@ -3,6 +3,7 @@
 // starts. Immutable after registration; thread-safe to validate from many threads.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
@@ -10,6 +11,7 @@
 
 #include "ktrdr/sdk/error.hpp"
 #include "ktrdr/sdk/json.hpp"
+#include "ktrdr/sdk/result.hpp"
 
 namespace ktrdr {
 
@@ -51,5 +53,12 @@ class ParamSchema {
   std::vector<ParamSpec> specs_;
   std::vector<Check> checks_;
 };
+
+// Time params ("2024-01-02" or "2024-01-02T14:30:00Z", UTC): the value of `field`, nullopt when
+// absent; an invalid_argument error naming the field and the text when it does not parse.
+Result<std::optional<std::chrono::sys_seconds>> time_param(const Json& params,
+                                                           std::string_view field);
+// A check that `from` and `to` are time params (when given) and `from` is before `to`.
+ParamSchema::Check time_range_check(std::string from = "start", std::string to = "end");
 
 }  // namespace ktrdr

@@ -1,0 +1,36 @@
+#include "indicators/rolling_extremes.hpp"
+
+#include <deque>
+#include <functional>
+
+namespace ktrdr::training::indicators {
+namespace {
+
+// `keeps(a, b)`: a stays ahead of a newer b (a > b for the max). The deque holds the indices
+// of the window whose values no newer value beats, best first.
+template <class Keeps>
+void rolling_extreme(std::span<const double> x, std::size_t first, std::size_t period,
+                     std::span<double> out, const CancelPoll& poll, Keeps keeps) {
+  std::deque<std::size_t> best;
+  for (std::size_t i = first; i < x.size(); ++i) {
+    poll.at(i);
+    while (!best.empty() && !keeps(x[best.back()], x[i])) best.pop_back();
+    best.push_back(i);
+    if (best.front() + period <= i) best.pop_front();
+    if (i + 1 >= first + period) out[i] = x[best.front()];
+  }
+}
+
+}  // namespace
+
+void rolling_max(std::span<const double> x, std::size_t first, std::size_t period,
+                 std::span<double> out, const CancelPoll& poll) {
+  rolling_extreme(x, first, period, out, poll, std::greater<>{});
+}
+
+void rolling_min(std::span<const double> x, std::size_t first, std::size_t period,
+                 std::span<double> out, const CancelPoll& poll) {
+  rolling_extreme(x, first, period, out, poll, std::less<>{});
+}
+
+}  // namespace ktrdr::training::indicators

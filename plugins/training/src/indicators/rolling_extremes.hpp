@@ -1,0 +1,20 @@
+// Sliding-window maximum and minimum with a monotonic deque, O(n) whatever the period. Pure
+// functions; thread-safe.
+#pragma once
+
+#include <cstddef>
+#include <span>
+
+#include "indicators/cancel_poll.hpp"
+
+namespace ktrdr::training::indicators {
+
+// Over a series defined from index `first` on, out[i] for first + period − 1 ≤ i < x.size() is the
+// max (min) of x[i − period + 1 .. i]; other entries of `out` are left as they are.
+// Precondition: out.size() ≥ x.size(), period ≥ 1.
+void rolling_max(std::span<const double> x, std::size_t first, std::size_t period,
+                 std::span<double> out, const CancelPoll& poll);
+void rolling_min(std::span<const double> x, std::size_t first, std::size_t period,
+                 std::span<double> out, const CancelPoll& poll);
+
+}  // namespace ktrdr::training::indicators

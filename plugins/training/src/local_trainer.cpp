@@ -1,0 +1,340 @@
+#include "local_trainer.hpp"
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <memory>
+#include <string>
+#include <torch/optim/adam.h>
+#include <torch/optim/rmsprop.h>
+#include <torch/optim/sgd.h>
+#include <torch/torch.h>
+#include <utility>
+
+namespace ktrdr::training {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// The shuffles' generator: a stream apart from the model's (which uses `seed` as is).
+std::uint64_t shuffle_seed(std::uint64_t seed) { return seed ^ 0x5DEECE66DULL; }
+
+Result<void> check_matrix(const FeatureMatrix& m, std::string_view name) {
+  const std::size_t rows = m.rows();
+  if (m.values.size() != rows * m.cols()) {
+    return Error::invalid_argument(std::string(name) + " rows: " + std::to_string(m.values.size()) +
+                                   " values for " + std::to_string(rows) + " rows of " +
+                                   std::to_string(m.cols()) + " features");
+  }
+  if (m.labels.size() != rows) {
+    return Error::invalid_argument(std::string(name) + " rows: " +
+                                   std::to_string(m.labels.size()) + " labels for " +
+                                   std::to_string(rows) + " rows");
+  }
+  for (std::size_t i = 0; i < rows; ++i) {
+    if (m.labels[i] < 0 || m.labels[i] >= static_cast<std::int64_t>(kLabelCount)) {
+      return Error::invalid_argument(std::string(name) + " row " + std::to_string(i) +
+                                     " has label " + std::to_string(m.labels[i]) +
+                                     "; labels are 0 BUY, 1 HOLD, 2 SELL");
+    }
+  }
+  return {};
+}
+
+Result<void> check_spec(const ModelSpec& spec) {
+  const auto bad = [](std::string field, std::string what) {
+    return Error::invalid_argument("`model." + field + "` " + what, {{"field", "model." + field}});
+  };
+  if (spec.epochs < 1) return bad("epochs", "must be at least 1");
+  if (spec.batch_size < 1) return bad("batch_size", "must be at least 1");
+  if (!(spec.learning_rate > 0.0) || !std::isfinite(spec.learning_rate)) {
+    return bad("learning_rate", "must be a positive number");
+  }
+  if (!(spec.weight_decay >= 0.0) || !std::isfinite(spec.weight_decay)) {
+    return bad("weight_decay", "must be a non-negative number");
+  }
+  if (spec.early_stopping.patience < 0) {
+    return bad("early_stopping.patience", "must not be negative");
+  }
+  if (!(spec.early_stopping.min_delta >= 0.0)) {
+    return bad("early_stopping.min_delta", "must not be negative");
+  }
+  return {};
+}
+
+// The rows as [rows, cols] float and [rows] int64 tensors over the matrix's own memory (read
+// only; LibTorch's from_blob wants a non-const pointer), moved to `device` (a copy off the CPU).
+std::pair<torch::Tensor, torch::Tensor> tensors_of(const FeatureMatrix& m, torch::Device device) {
+  const auto rows = static_cast<std::int64_t>(m.rows());
+  const auto cols = static_cast<std::int64_t>(m.cols());
+  torch::Tensor x = torch::from_blob(const_cast<float*>(m.values.data()), {rows, cols},
+                                     torch::TensorOptions().dtype(torch::kFloat32));
+  torch::Tensor y = torch::from_blob(const_cast<std::int64_t*>(m.labels.data()), {rows},
+                                     torch::TensorOptions().dtype(torch::kInt64));
+  return {x.to(device), y.to(device)};
+}
+
+std::unique_ptr<torch::optim::Optimizer> make_optimizer(const ModelSpec& spec,
+                                                        std::vector<torch::Tensor> parameters) {
+  switch (spec.optimizer) {
+    case OptimizerKind::kSgd:
+      return std::make_unique<torch::optim::SGD>(
+          std::move(parameters),
+          torch::optim::SGDOptions(spec.learning_rate).weight_decay(spec.weight_decay));
+    case OptimizerKind::kRmsprop:
+      return std::make_unique<torch::optim::RMSprop>(
+          std::move(parameters),
+          torch::optim::RMSpropOptions(spec.learning_rate).weight_decay(spec.weight_decay));
+    case OptimizerKind::kAdam: break;
+  }
+  return std::make_unique<torch::optim::Adam>(
+      std::move(parameters),
+      torch::optim::AdamOptions(spec.learning_rate).weight_decay(spec.weight_decay));
+}
+
+[[noreturn]] void throw_cancelled(const CancellationToken& token, int epoch, std::int64_t batch,
+                                  std::int64_t batches) {
+  token.throw_if_cancelled("training: epoch " + std::to_string(epoch) + ", batch " +
+                           std::to_string(batch) + " of " + std::to_string(batches));
+  throw CancelledError(token.reason(), token.reason_text(), "training");  // not reached
+}
+
+struct Evaluation {
+  double loss = 0.0;
+  double accuracy = 0.0;
+};
+
+// Mean loss and accuracy of the model over the rows, in eval mode, without gradients.
+Evaluation evaluate_rows(MlpModelImpl& model, const torch::Tensor& x, const torch::Tensor& y,
+                         std::int64_t chunk, const CancellationToken& token, int epoch) {
+  torch::NoGradGuard no_grad;
+  model.eval();
+  const std::int64_t rows = x.size(0);
+  double loss_sum = 0.0;
+  std::int64_t correct = 0;
+  for (std::int64_t begin = 0; begin < rows; begin += chunk) {
+    if (token.is_cancelled()) {
+      token.throw_if_cancelled("training: validating epoch " + std::to_string(epoch));
+    }
+    const std::int64_t n = std::min(chunk, rows - begin);
+    const torch::Tensor logits = model.forward(x.narrow(0, begin, n));
+    const torch::Tensor target = y.narrow(0, begin, n);
+    loss_sum += torch::cross_entropy_loss(logits, target, {}, at::Reduction::Sum).item<double>();
+    correct += logits.argmax(1).eq(target).sum().item<std::int64_t>();
+  }
+  return {.loss = loss_sum / static_cast<double>(rows),
+          .accuracy = static_cast<double>(correct) / static_cast<double>(rows)};
+}
+
+// Deep copies of a module's parameters and buffers, refreshed in place (no reallocation) at
+// each new best epoch and copied back at the end.
+class WeightSnapshot {
+ public:
+  explicit WeightSnapshot(const torch::nn::Module& module) {
+    for (const torch::Tensor& p : module.parameters()) live_.push_back(p);
+    for (const torch::Tensor& b : module.buffers()) live_.push_back(b);
+    for (const torch::Tensor& t : live_) saved_.push_back(t.detach().clone());
+  }
+  void take() {
+    torch::NoGradGuard no_grad;
+    for (std::size_t i = 0; i < live_.size(); ++i) saved_[i].copy_(live_[i]);
+  }
+  void restore() {
+    torch::NoGradGuard no_grad;
+    for (std::size_t i = 0; i < live_.size(); ++i) live_[i].copy_(saved_[i]);
+  }
+
+ private:
+  std::vector<torch::Tensor> live_;   // the module's own tensors
+  std::vector<torch::Tensor> saved_;  // separate storage
+};
+
+}  // namespace
+
+Json EpochMetrics::to_json() const {
+  Json json = Json::object();
+  json.set("epoch", epoch);
+  json.set("train_loss", train_loss);
+  json.set("train_accuracy", train_accuracy);
+  if (val_loss) json.set("val_loss", *val_loss);
+  if (val_accuracy) json.set("val_accuracy", *val_accuracy);
+  json.set("learning_rate", learning_rate);
+  json.set("duration_seconds", duration_seconds);
+  return json;
+}
+
+Json TrainingResult::to_json() const {
+  Json json = Json::object();
+  json.set("device", device);
+  json.set("epochs_run", epochs_run);
+  json.set("best_epoch", best_epoch);
+  json.set("stopped_early", stopped_early);
+  json.set("seconds", seconds);
+  json.set("samples_per_second", samples_per_second);
+  json.set("train_rows", train_rows);
+  json.set("validation_rows", validation_rows);
+  json.set("features", features);
+  if (model) json.set("architecture", model->architecture().to_json());
+  json.set("threads", threads.to_json());
+  Json epochs = Json::array();
+  for (const EpochMetrics& metrics : history) epochs.push_back(metrics.to_json());
+  json.set("history", epochs);
+  return json;
+}
+
+LocalTrainer::LocalTrainer(ModelSpec spec, TrainerOptions options)
+    : spec_(std::move(spec)), options_(std::move(options)) {}
+
+Result<TrainingResult> LocalTrainer::train(const FeatureMatrix& train,
+                                           const FeatureMatrix& validation,
+                                           const CancellationToken& token,
+                                           const TrainerProgressCallback& progress) const {
+  if (auto valid = check_spec(spec_); !valid) return std::move(valid).error();
+  if (train.rows() == 0) return Error::invalid_argument("no train rows to train on");
+  if (auto valid = check_matrix(train, "train"); !valid) return std::move(valid).error();
+  if (auto valid = check_matrix(validation, "validation"); !valid) return std::move(valid).error();
+  if (validation.rows() > 0 && validation.cols() != train.cols()) {
+    return Error::invalid_argument("validation rows have " + std::to_string(validation.cols()) +
+                                   " features, train rows " + std::to_string(train.cols()));
+  }
+  const MlpArchitecture architecture =
+      MlpArchitecture::from_spec(spec_, static_cast<int>(train.cols()));
+  if (auto valid = architecture.validate(); !valid) return std::move(valid).error();
+  auto resolved = resolve_device(options_.device);
+  if (!resolved) return std::move(resolved).error();
+  const torch::Device device = *resolved;
+  token.throw_if_cancelled("training: before the first epoch");
+
+  const Clock::time_point run_start = Clock::now();
+  TrainingResult result;
+  result.threads = apply_thread_budget(options_.threads);
+  result.device = device.is_cuda() ? "cuda" : "cpu";
+  result.train_rows = static_cast<std::int64_t>(train.rows());
+  result.validation_rows = static_cast<std::int64_t>(validation.rows());
+  result.features = static_cast<std::int64_t>(train.cols());
+
+  try {
+    const auto [x_train, y_train] = tensors_of(train, device);
+    const bool validating = validation.rows() > 0;
+    torch::Tensor x_val;
+    torch::Tensor y_val;
+    if (validating) std::tie(x_val, y_val) = tensors_of(validation, device);
+
+    MlpModel model(architecture, options_.seed);
+    model->to(device);
+    const std::unique_ptr<torch::optim::Optimizer> optimizer =
+        make_optimizer(spec_, model->parameters());
+    WeightSnapshot best_weights(*model);
+    at::Generator shuffle = at::make_generator<at::CPUGeneratorImpl>(shuffle_seed(options_.seed));
+
+    const std::int64_t rows = result.train_rows;
+    const std::int64_t batch_size = spec_.batch_size;
+    const std::int64_t batches = (rows + batch_size - 1) / batch_size;
+    const std::int64_t interval = std::clamp(options_.progress_interval_batches, 1, 50);
+    const std::int64_t eval_chunk = std::max<std::int64_t>(options_.eval_batch_rows, 1);
+    const EarlyStopping& stopping = spec_.early_stopping;
+    const bool monitor_loss = stopping.monitor == MonitorMetric::kValLoss;
+    // Per-epoch accumulators, allocated once: the loss summed over rows, and each row's
+    // predicted label (argmax written in place), compared with the labels once per epoch.
+    const torch::Tensor loss_sum =
+        torch::zeros({}, torch::TensorOptions().dtype(torch::kFloat64).device(device));
+    const torch::Tensor predicted =
+        torch::empty({rows}, torch::TensorOptions().dtype(torch::kInt64).device(device));
+
+    TrainerProgress report{.total_epochs = spec_.epochs, .total_batches = batches};
+    double best_value = 0.0;
+    for (int epoch = 1; epoch <= spec_.epochs; ++epoch) {
+      token.throw_if_cancelled("training: before epoch " + std::to_string(epoch));
+      const Clock::time_point epoch_start = Clock::now();
+      model->train();
+      // This epoch's order; each batch gathers its rows (a gather per batch stays in cache,
+      // where one gather of the whole epoch would write and re-read every row in memory).
+      torch::Tensor order =
+          torch::randperm(rows, shuffle, torch::TensorOptions().dtype(torch::kInt64));
+      if (device.is_cuda()) order = order.to(device);
+      loss_sum.zero_();
+      report.current_epoch = epoch;
+
+      for (std::int64_t batch = 0; batch < batches; ++batch) {
+        if (token.is_cancelled()) throw_cancelled(token, epoch, batch + 1, batches);
+        const std::int64_t begin = batch * batch_size;
+        const std::int64_t n = std::min(batch_size, rows - begin);
+        const torch::Tensor index = order.narrow(0, begin, n);
+        const torch::Tensor target = y_train.index_select(0, index);
+        const torch::Tensor logits = model->forward(x_train.index_select(0, index));
+        const torch::Tensor loss = torch::cross_entropy_loss(logits, target);
+        optimizer->zero_grad();
+        loss.backward();
+        optimizer->step();
+        {
+          torch::NoGradGuard no_grad;
+          loss_sum.add_(loss, static_cast<double>(n));
+          at::Tensor slot = predicted.narrow(0, begin, n);
+          at::argmax_out(slot, logits, 1);
+        }
+        if (progress && ((batch + 1) % interval == 0 || batch + 1 == batches)) {
+          report.current_batch = batch + 1;
+          report.batches_done = static_cast<std::int64_t>(epoch - 1) * batches + batch + 1;
+          report.train_loss = loss_sum.item<double>() / static_cast<double>(begin + n);
+          progress(report);
+        }
+      }
+
+      EpochMetrics metrics;
+      metrics.epoch = epoch;
+      metrics.train_loss = loss_sum.item<double>() / static_cast<double>(rows);
+      // predicted[i] is the prediction for row order[i].
+      metrics.train_accuracy =
+          static_cast<double>(
+              predicted.eq(y_train.index_select(0, order)).sum().item<std::int64_t>()) /
+          static_cast<double>(rows);
+      if (validating) {
+        const Evaluation val = evaluate_rows(*model, x_val, y_val, eval_chunk, token, epoch);
+        metrics.val_loss = val.loss;
+        metrics.val_accuracy = val.accuracy;
+      }
+      metrics.learning_rate = optimizer->param_groups().front().options().get_lr();
+      metrics.duration_seconds = seconds_since(epoch_start);
+      report.val_loss = metrics.val_loss;
+      report.val_accuracy = metrics.val_accuracy;
+
+      const double value = monitor_loss ? metrics.val_loss.value_or(metrics.train_loss)
+                                        : metrics.val_accuracy.value_or(metrics.train_accuracy);
+      const bool improved = result.best_epoch == 0 ||
+                            (monitor_loss ? value < best_value - stopping.min_delta
+                                          : value > best_value + stopping.min_delta);
+      if (improved) {
+        best_value = value;
+        result.best_epoch = epoch;
+        best_weights.take();
+      }
+      result.history.push_back(metrics);
+      result.epochs_run = epoch;
+      model->eval();
+      if (options_.on_epoch_end) options_.on_epoch_end(metrics, *model);
+      if (stopping.enabled && epoch < spec_.epochs &&
+          epoch - result.best_epoch >= std::max(stopping.patience, 1)) {
+        result.stopped_early = true;
+        break;
+      }
+    }
+
+    best_weights.restore();
+    model->eval();
+    result.model = model;
+  } catch (const c10::Error& e) {
+    return Error::internal(std::string("LibTorch failed while training: ") +
+                           e.what_without_backtrace());
+  }
+  result.seconds = seconds_since(run_start);
+  result.samples_per_second =
+      static_cast<double>(result.train_rows) * result.epochs_run / result.seconds;
+  return result;
+}
+
+}  // namespace ktrdr::training

@@ -1,0 +1,208 @@
+#include "mlp_model.hpp"
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <array>
+#include <cmath>
+#include <string>
+#include <torch/cuda.h>
+#include <torch/nn/functional/activation.h>
+#include <utility>
+
+namespace ktrdr::training {
+namespace {
+
+// The names the strategy files use (kept here so the module depends on no strategy parsing).
+constexpr std::array<std::pair<Activation, std::string_view>, 4> kActivationNames{{
+    {Activation::kRelu, "relu"},
+    {Activation::kTanh, "tanh"},
+    {Activation::kSigmoid, "sigmoid"},
+    {Activation::kLeakyRelu, "leaky_relu"},
+}};
+
+std::string_view activation_name(Activation activation) {
+  for (const auto& [value, name] : kActivationNames) {
+    if (value == activation) return name;
+  }
+  return "?";
+}
+
+// A second, independent stream for dropout masks (splitmix64 of the seed).
+std::uint64_t mixed(std::uint64_t seed) {
+  std::uint64_t z = seed + 0x9E3779B97F4A7C15ULL;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+torch::Tensor activate(const torch::Tensor& x, Activation activation) {
+  switch (activation) {
+    case Activation::kRelu: return torch::relu(x);
+    case Activation::kTanh: return torch::tanh(x);
+    case Activation::kSigmoid: return torch::sigmoid(x);
+    case Activation::kLeakyRelu: return torch::leaky_relu(x, 0.01);
+  }
+  return x;
+}
+
+}  // namespace
+
+std::string_view to_string(DeviceKind device) noexcept {
+  switch (device) {
+    case DeviceKind::kAuto: return "auto";
+    case DeviceKind::kCpu: return "cpu";
+    case DeviceKind::kCuda: return "cuda";
+  }
+  return "?";
+}
+
+Result<DeviceKind> parse_device_kind(std::string_view name) {
+  for (const DeviceKind kind : {DeviceKind::kAuto, DeviceKind::kCpu, DeviceKind::kCuda}) {
+    if (name == to_string(kind)) return kind;
+  }
+  return Error::invalid_argument("unknown device `" + std::string(name) +
+                                     "`; expected auto, cpu or cuda",
+                                 {{"field", "device"}, {"value", std::string(name)}});
+}
+
+Result<torch::Device> resolve_device(DeviceKind device) {
+  const bool cuda = device != DeviceKind::kCpu && torch::cuda::is_available();
+  if (device == DeviceKind::kCuda && !cuda) {
+    return Error::unavailable(
+        "CUDA was asked for, but this LibTorch sees no usable CUDA device (or was built "
+        "without CUDA)",
+        {{"field", "device"}});
+  }
+  return torch::Device(cuda ? torch::kCUDA : torch::kCPU);
+}
+
+MlpArchitecture MlpArchitecture::from_spec(const ModelSpec& spec, int inputs) {
+  return {.inputs = inputs,
+          .hidden_layers = spec.hidden_layers,
+          .activation = spec.activation,
+          .dropout = spec.dropout};
+}
+
+Result<void> MlpArchitecture::validate() const {
+  if (inputs < 1) {
+    return Error::invalid_argument("the model needs at least one input feature, got " +
+                                   std::to_string(inputs));
+  }
+  if (outputs < 1) {
+    return Error::invalid_argument("the model needs at least one output, got " +
+                                   std::to_string(outputs));
+  }
+  for (std::size_t i = 0; i < hidden_layers.size(); ++i) {
+    if (hidden_layers[i] < 1) {
+      return Error::invalid_argument("hidden layer " + std::to_string(i + 1) +
+                                         " has " + std::to_string(hidden_layers[i]) +
+                                         " units; it needs at least 1",
+                                     {{"field", "model.hidden_layers"}});
+    }
+  }
+  if (!(dropout >= 0.0 && dropout < 1.0)) {
+    return Error::invalid_argument("dropout must be in [0, 1), got " + std::to_string(dropout),
+                                   {{"field", "model.dropout"}});
+  }
+  return {};
+}
+
+Json MlpArchitecture::to_json() const {
+  Json json = Json::object();
+  json.set("inputs", inputs);
+  Json hidden = Json::array();
+  for (const int units : hidden_layers) hidden.push_back(Json::integer(units));
+  json.set("hidden_layers", hidden);
+  json.set("activation", activation_name(activation));
+  json.set("dropout", dropout);
+  json.set("outputs", outputs);
+  return json;
+}
+
+Result<MlpArchitecture> MlpArchitecture::from_json(const Json& json) {
+  const auto bad = [](std::string_view field, std::string_view what) {
+    return Error::parse("model architecture: `" + std::string(field) + "` " + std::string(what),
+                        {{"field", std::string(field)}});
+  };
+  if (!json.is_object()) return Error::parse("model architecture: not a JSON object");
+  MlpArchitecture architecture;
+  const auto inputs = json.get_int("inputs");
+  const auto outputs = json.get_int("outputs");
+  const auto dropout = json.get_number("dropout");
+  const auto activation = json.get_string("activation");
+  const Json hidden = json.at("hidden_layers");
+  if (!inputs) return bad("inputs", "is missing or not an integer");
+  if (!outputs) return bad("outputs", "is missing or not an integer");
+  if (!dropout) return bad("dropout", "is missing or not a number");
+  if (!activation) return bad("activation", "is missing or not a string");
+  if (!hidden.is_array()) return bad("hidden_layers", "is missing or not an array");
+  architecture.inputs = static_cast<int>(*inputs);
+  architecture.outputs = static_cast<int>(*outputs);
+  architecture.dropout = *dropout;
+  bool known = false;
+  for (const auto& [value, name] : kActivationNames) {
+    if (name == *activation) {
+      architecture.activation = value;
+      known = true;
+    }
+  }
+  if (!known) return bad("activation", "is not one of relu, tanh, sigmoid, leaky_relu");
+  for (std::size_t i = 0; i < hidden.size(); ++i) {
+    const Json units = hidden[i];
+    if (!units.is_integer()) return bad("hidden_layers", "has an element that is not an integer");
+    architecture.hidden_layers.push_back(static_cast<int>(units.as_int()));
+  }
+  if (auto valid = architecture.validate(); !valid) {
+    Error error = std::move(valid).error();
+    error.code = ErrorCode::kParse;
+    return error;
+  }
+  return architecture;
+}
+
+MlpModelImpl::MlpModelImpl(MlpArchitecture architecture, std::uint64_t seed)
+    : architecture_(std::move(architecture)),
+      dropout_generator_(at::make_generator<at::CPUGeneratorImpl>(mixed(seed))) {
+  at::Generator init = at::make_generator<at::CPUGeneratorImpl>(seed);
+  std::int64_t in = architecture_.inputs;
+  std::vector<std::int64_t> widths(architecture_.hidden_layers.begin(),
+                                   architecture_.hidden_layers.end());
+  widths.push_back(architecture_.outputs);
+  torch::NoGradGuard no_grad;
+  for (std::size_t i = 0; i < widths.size(); ++i) {
+    auto layer = register_module("linear" + std::to_string(i), torch::nn::Linear(in, widths[i]));
+    // LibTorch's default Linear initialisation (kaiming_uniform with a = √5 for the weight, the
+    // same bound for the bias), drawn from our generator instead of the global one.
+    const double bound = 1.0 / std::sqrt(static_cast<double>(in));
+    layer->weight.uniform_(-bound, bound, init);
+    layer->bias.uniform_(-bound, bound, init);
+    layers_.push_back(std::move(layer));
+    in = widths[i];
+  }
+}
+
+torch::Tensor MlpModelImpl::forward(const torch::Tensor& input) {
+  torch::Tensor x = input;
+  const std::size_t hidden = layers_.size() - 1;
+  const double dropout = architecture_.dropout;
+  for (std::size_t i = 0; i < hidden; ++i) {
+    x = activate(layers_[i]->forward(x), architecture_.activation);
+    if (dropout > 0.0 && is_training()) {
+      // Inverted dropout: keep with probability 1 − p, scale the kept units by 1 / (1 − p).
+      const double keep = 1.0 - dropout;
+      torch::Tensor mask = torch::empty_like(x);
+      if (mask.is_cpu()) {
+        mask.bernoulli_(keep, dropout_generator_);
+      } else {
+        mask.bernoulli_(keep);  // the device's default generator: not reproducible by seed
+      }
+      x = x * mask.div_(keep);
+    }
+  }
+  return layers_.back()->forward(x);
+}
+
+void MlpModelImpl::seed_dropout(std::uint64_t seed) {
+  dropout_generator_.set_current_seed(mixed(seed));
+}
+
+}  // namespace ktrdr::training

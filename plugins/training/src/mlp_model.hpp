@@ -1,0 +1,75 @@
+// MlpModel: the strategy's multi-layer perceptron as a LibTorch module —
+// [Linear → activation → Dropout] × hidden layers → Linear(3) — producing one logit per label
+// (BUY, HOLD, SELL). Initialisation is deterministic from a seed (LibTorch's default Linear
+// initialisation, U(±1/√fan_in) for weights and biases, drawn from a generator of its own), and
+// so are dropout masks: the module holds its own generator, so nothing depends on LibTorch's
+// global one. Thread-compatible, like any torch::nn::Module.
+#pragma once
+
+#include <ATen/core/Generator.h>
+#include <cstdint>
+#include <string_view>
+#include <torch/nn/module.h>
+#include <torch/nn/modules/linear.h>
+#include <torch/nn/pimpl.h>
+#include <vector>
+
+#include "feature_matrix.hpp"
+#include "ktrdr/sdk/json.hpp"
+#include "ktrdr/sdk/result.hpp"
+#include "strategy.hpp"
+
+namespace ktrdr::training {
+
+// Where a model trains and runs: the CPU, a CUDA device, or CUDA when LibTorch sees one.
+enum class DeviceKind { kAuto, kCpu, kCuda };
+std::string_view to_string(DeviceKind device) noexcept;  // "auto", "cpu", "cuda"
+// "auto" / "cpu" / "cuda" → the kind; invalid_argument otherwise.
+Result<DeviceKind> parse_device_kind(std::string_view name);
+// The device a kind stands for here. unavailable for kCuda without a usable CUDA device.
+Result<torch::Device> resolve_device(DeviceKind device);
+
+struct MlpArchitecture {
+  int inputs = 0;                  // features per row
+  std::vector<int> hidden_layers;  // units per hidden layer, in order
+  Activation activation = Activation::kRelu;
+  double dropout = 0.0;  // probability of zeroing a hidden unit while training, in [0, 1)
+  int outputs = static_cast<int>(kLabelCount);
+
+  // The architecture `spec` declares for rows of `inputs` features.
+  static MlpArchitecture from_spec(const ModelSpec& spec, int inputs);
+  // invalid_argument unless inputs, outputs and every hidden layer are >= 1 and dropout is in
+  // [0, 1).
+  Result<void> validate() const;
+
+  // {"inputs", "hidden_layers": [..], "activation": "relu", "dropout", "outputs"}
+  Json to_json() const;
+  // Inverse of to_json, validated; parse errors name the field.
+  static Result<MlpArchitecture> from_json(const Json& json);
+
+  bool operator==(const MlpArchitecture&) const = default;
+};
+
+class MlpModelImpl : public torch::nn::Module {
+ public:
+  // Precondition: architecture.validate() succeeds. Parameters are created on the CPU; move
+  // the module with ->to(device).
+  MlpModelImpl(MlpArchitecture architecture, std::uint64_t seed);
+
+  // [rows, inputs] float → [rows, outputs] logits. Applies dropout only in training mode.
+  torch::Tensor forward(const torch::Tensor& input);
+
+  const MlpArchitecture& architecture() const noexcept { return architecture_; }
+  // Restarts the dropout masks' generator (it is seeded with the construction seed).
+  void seed_dropout(std::uint64_t seed);
+
+ private:
+  MlpArchitecture architecture_;
+  std::vector<torch::nn::Linear> layers_;  // hidden layers, then the output layer
+  at::Generator dropout_generator_;        // CPU generator for masks (CUDA: see forward)
+};
+
+// A shared handle to an MlpModelImpl (copies share the module), as LibTorch's modules are.
+TORCH_MODULE(MlpModel);
+
+}  // namespace ktrdr::training

@@ -1,0 +1,193 @@
+// training.train, training.evaluate and training.features through TrainingManager, in-process,
+// on the real series in ../shared/data (read as a store) and the shipped strategies.
+// LibTorch's headers (through training_request.hpp) come before Catch's: both define CHECK.
+#include "training_request.hpp"
+
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "ktrdr/sdk/executor.hpp"
+#include "ktrdr/sdk/operations_registry.hpp"
+#include "temp_dir.hpp"
+#include "training_manager.hpp"
+
+using namespace ktrdr;
+using namespace ktrdr::training;
+using Catch::Matchers::Contains;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string strategy_path(const char* name) {
+  return std::string(KTRDR_SOURCE_DIR) + "/configs/strategies/" + name;
+}
+
+std::string read_text(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// A TrainingManager with its own registry and executor; models go to a temp directory.
+struct Harness {
+  Harness()
+      : executor(std::make_unique<ThreadPoolExecutor>(1)),
+        manager({&registry, executor.get()},
+                [](const std::string&) { return std::optional<std::string>{}; }) {}
+  ~Harness() { executor.reset(); }
+
+  OperationRequest request(const char* kind, Json params, const ParamSchema& schema,
+                           CancellationToken parent = {}) const {
+    const auto errors = schema.validate(params);
+    INFO((errors.empty() ? std::string() : errors.front().message));
+    REQUIRE(errors.empty());
+    OperationRequest r;
+    r.kind = kind;
+    r.params = std::move(params);
+    r.parent = std::move(parent);
+    return r;
+  }
+
+  OperationRecord finish(Result<std::string> id) {
+    REQUIRE(id.ok());
+    auto record = registry.wait_terminal(*id);
+    REQUIRE(record);
+    return *record;
+  }
+
+  Json train_params(const char* strategy) const {
+    Json params = Json::object();
+    params.set("strategy", strategy_path(strategy))
+        .set("data_dir", KTRDR_SHARED_DATA_DIR)
+        .set("models_dir", models.path().string());
+    return params;
+  }
+
+  OperationRecord train(Json params, CancellationToken parent = {}) {
+    return finish(manager.start_train(request(kTrainKind, std::move(params),
+                                              TrainingRequest::train_schema(), parent)));
+  }
+
+  OperationRecord evaluate(Json params) {
+    return finish(manager.start_evaluate(
+        request(kEvaluateKind, std::move(params), TrainingRequest::evaluate_schema())));
+  }
+
+  test::TempDir models;
+  OperationRegistry registry;
+  std::unique_ptr<ThreadPoolExecutor> executor;
+  TrainingManager manager;
+};
+
+}  // namespace
+
+TEST_CASE("training.train on AAPL 1h writes complete artifacts that training.evaluate reloads",
+          "[training][pipeline]") {
+  Harness h;
+  const auto trained = h.train(h.train_params("rsi_macd_mlp.yaml"));
+  INFO(trained.to_json().dump());
+  REQUIRE(trained.state == OperationState::kCompleted);
+  const Json& result = trained.result;
+  const fs::path model = result.get_string("model_path").value();
+  CHECK(model.filename() == "AAPL_1h_v1");
+  for (const char* file : {"model.pt", "strategy.yaml", "features.json", "history.json",
+                           "metrics.json", "metadata.json"}) {
+    INFO(file);
+    CHECK(fs::is_regular_file(model / file));
+  }
+  CHECK(fs::read_symlink(model.parent_path() / "latest") == "AAPL_1h_v1");
+  CHECK(read_text(model / "strategy.yaml") == read_text(strategy_path("rsi_macd_mlp.yaml")));
+  const Json metadata = *Json::parse(read_text(model / "metadata.json"));
+  CHECK(metadata.get_int("seed") == 42);
+  CHECK(metadata.get_string("device") == "cpu");
+  CHECK(metadata.at("data").at("inputs")[0].get_string("checksum_fnv1a64")->size() == 16);
+  CHECK(metadata.has("libtorch_version"));
+  const Json rows = result.at("rows");
+  CHECK(rows.get_int("train") > rows.get_int("validation"));
+  CHECK(result.at("test_metrics").get_int("samples") == rows.get_int("test"));
+  CHECK(result.get_int("best_epoch") <= result.get_int("epochs_run"));
+  CHECK(trained.progress.percentage == Approx(100.0));
+  CHECK(trained.progress.context.get_string("operation") == "model_training");
+  CHECK(trained.progress.context.get_int("total_epochs") == 30);
+
+  SECTION("evaluating the saved model on its test rows gives the same metrics") {
+    Json params = Json::object();
+    params.set("model", model.parent_path().string())
+        .set("data_dir", KTRDR_SHARED_DATA_DIR)
+        .set("start", rows.get_string("test_from").value());
+    const auto evaluated = h.evaluate(params);
+    INFO(evaluated.to_json().dump());
+    REQUIRE(evaluated.state == OperationState::kCompleted);
+    CHECK(evaluated.result.get_string("model_path") == model.string());
+    CHECK(evaluated.result.get_int("rows") == rows.get_int("test"));
+    CHECK(evaluated.result.at("test_metrics") == result.at("test_metrics"));
+  }
+  SECTION("a second run with the same seed is the next version with the same metrics") {
+    const auto again = h.train(h.train_params("rsi_macd_mlp.yaml"));
+    REQUIRE(again.state == OperationState::kCompleted);
+    CHECK(fs::path(again.result.get_string("model_path").value()).filename() == "AAPL_1h_v2");
+    CHECK(again.result.at("test_metrics") == result.at("test_metrics"));
+    CHECK(again.result.get_int("best_epoch") == result.get_int("best_epoch"));
+    CHECK(fs::read_symlink(model.parent_path() / "latest") == "AAPL_1h_v2");
+  }
+}
+
+TEST_CASE("training trains on several symbols and on EURUSD", "[training][pipeline]") {
+  Harness h;
+  const auto multi = h.train(h.train_params("trend_strength_mlp.yaml"));
+  INFO(multi.to_json().dump());
+  REQUIRE(multi.state == OperationState::kCompleted);
+  CHECK(multi.result.at("symbols").as_string_array() == std::vector<std::string>{"MSFT", "NVDA"});
+  CHECK(fs::path(multi.result.get_string("model_path").value()).filename() == "MSFT-NVDA_1h_v1");
+
+  const auto eurusd = h.train(h.train_params("eurusd_momentum_v3.yaml"));
+  INFO(eurusd.to_json().dump());
+  REQUIRE(eurusd.state == OperationState::kCompleted);
+  CHECK(eurusd.result.at("rows").get_int("train") > 10000);
+}
+
+TEST_CASE("training fails clearly on a missing series or settings that leave no rows, writing "
+          "nothing",
+          "[training][pipeline]") {
+  Harness h;
+  Json params = h.train_params("rsi_macd_mlp.yaml");
+  params.set("symbols", std::vector<std::string>{"QQQ"});
+  const auto missing = h.train(params);
+  REQUIRE(missing.state == OperationState::kFailed);
+  CHECK_THAT(missing.error->message, Contains("QQQ_1h.csv") && Contains("data.load"));
+
+  test::TempDir dir;
+  std::string text = read_text(strategy_path("rsi_macd_mlp.yaml"));
+  const std::string rsi = "{name: \"rsi\", period: 14,";
+  REQUIRE(text.find(rsi) != std::string::npos);
+  text.replace(text.find(rsi), rsi.size(), "{name: \"rsi\", period: 5000,");
+  params = h.train_params("rsi_macd_mlp.yaml");
+  params.set("strategy", dir.write("long_rsi.yaml", text).string());
+  const auto no_rows = h.train(params);
+  REQUIRE(no_rows.state == OperationState::kFailed);
+  CHECK_THAT(no_rows.error->message, Contains("no usable rows") && Contains("5000"));
+  CHECK(fs::is_empty(h.models.path()));
+}
+
+TEST_CASE("cancelling training mid-epoch ends it quickly and writes no model",
+          "[training][pipeline]") {
+  Harness h;
+  CancellationSource cancel;
+  std::optional<std::chrono::steady_clock::time_point> cancelled_at;
+  const auto subscription = h.registry.subscribe([&](const OperationRecord& record) {
+    if (!cancelled_at && record.progress.context.get_int("current_epoch").value_or(0) >= 2) {
+      cancelled_at = std::chrono::steady_clock::now();
+      cancel.cancel();
+    }
+  });
+  Json params = h.train_params("eurusd_momentum_v3.yaml");
+  const auto run = h.train(params, cancel.token());
+  const auto ended = std::chrono::steady_clock::now();
+  REQUIRE(cancelled_at);
+  CHECK(run.state == OperationState::kCancelled);
+  CHECK(ended - *cancelled_at < std::chrono::milliseconds(500));
+  CHECK(fs::is_empty(h.models.path()));
+}
