@@ -191,3 +191,21 @@ TEST_CASE("cancelling training mid-epoch ends it quickly and writes no model",
   CHECK(ended - *cancelled_at < std::chrono::milliseconds(500));
   CHECK(fs::is_empty(h.models.path()));
 }
+
+TEST_CASE("cancelling training while indicators are computed ends it there", "[training][pipeline]") {
+  Harness h;
+  CancellationSource cancel;
+  std::string phase_at_cancel;
+  const auto subscription = h.registry.subscribe([&](const OperationRecord& record) {
+    const auto phase = record.progress.context.get_string("phase").value_or("");
+    if (phase_at_cancel.empty() && phase == "indicators") {
+      phase_at_cancel = phase;
+      cancel.cancel();
+    }
+  });
+  const auto run = h.train(h.train_params("eurusd_momentum_v3.yaml"), cancel.token());
+  CHECK(phase_at_cancel == "indicators");
+  CHECK(run.state == OperationState::kCancelled);
+  CHECK(run.progress.context.get_string("phase") != "train");
+  CHECK(fs::is_empty(h.models.path()));
+}
