@@ -6,10 +6,8 @@
 #include <cmath>
 #include <memory>
 #include <string>
-#include <torch/optim/adam.h>
-#include <torch/optim/rmsprop.h>
-#include <torch/optim/sgd.h>
 #include <torch/torch.h>
+#include <tuple>
 #include <utility>
 
 namespace ktrdr::training {

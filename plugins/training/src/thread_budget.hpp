@@ -7,8 +7,11 @@
 // dependency of every program that trains. The dynamic linker then finds OpenBLAS's sgemm_
 // (what LibTorch's matrix products call) before the one of libblas.so.3, which LibTorch only
 // pulls in indirectly: the process uses OpenBLAS whichever libblas.so.3 alternative the system
-// has selected (Debian's default is the slow reference BLAS). active_blas_library() says which
-// library actually serves sgemm_.
+// has selected (Debian's reference BLAS, when it is the selected one, trains the benchmark MLP
+// 4× slower). active_blas_library() says which library actually serves sgemm_. Its thread
+// count is set at run time with openblas_set_num_threads, which works whenever it is called
+// (OPENBLAS_NUM_THREADS would have to be in the environment before the library loads, i.e.
+// before main).
 #pragma once
 
 #include <string>

@@ -162,6 +162,7 @@ Json run_training(OperationContext& context, const TrainingRequest& request) {
       .set("best_epoch", trained.best_epoch)
       .set("stopped_early", trained.stopped_early)
       .set("best_epoch_metrics", history[static_cast<std::size_t>(trained.best_epoch - 1)])
+      .set("history", history)
       .set("test_metrics", metrics.to_json())
       .set("samples_per_second", trained.samples_per_second)
       .set("duration_seconds", seconds_since(started));

@@ -12,7 +12,7 @@ namespace ktrdr::training {
 
 // {"strategy", "model_path", "symbols", "timeframes", "device", "rows": {"train",
 // "validation", "test", "test_from"}, "features", "epochs_run", "best_epoch", "stopped_early",
-// "final_epoch": {…}, "test_metrics": ClassificationMetrics, "samples_per_second",
+// "best_epoch_metrics": {…}, "history": [{…} per epoch], "test_metrics": ClassificationMetrics, "samples_per_second",
 // "duration_seconds"}
 Json run_training(OperationContext& context, const TrainingRequest& request);
 

@@ -1,9 +1,11 @@
 // The training plugin's two exports: its descriptor (read by the engine before loading) and its
 // register function — job kinds training.train, training.evaluate and training.features, the
-// renderer, the TrainingAdapter switch and a health check for `ktrdr serve --plugin training`.
+// renderer, the TrainingAdapter switch, and the training host service's routes and health check
+// for `ktrdr serve --plugin training`.
 #include <memory>
 
 #include "ktrdr/sdk/plugin_api.hpp"
+#include "training_host_service.hpp"
 #include "training_manager.hpp"
 #include "training_request.hpp"
 
@@ -37,6 +39,9 @@ extern "C" KTRDR_PLUGIN_EXPORT void ktrdr_plugin_register(ktrdr::PluginRegistrar
                          .default_url = kDefaultTrainingHostServiceUrl,
                          .description = "trains in-process (LocalTrainer), or on "
                                         "`ktrdr serve --plugin training`"});
+  for (auto& route : TrainingHostService(*manager, *registrar.host().registry).routes()) {
+    registrar.add_route(std::move(route));
+  }
   registrar.add_health_check({.name = "torch", .check = &TrainingManager::health});
   registrar.keep(manager);
 }
