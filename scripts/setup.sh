@@ -8,6 +8,9 @@ packages=(
   libboost-dev rapidjson-dev libyaml-cpp-dev libcli11-dev catch2 libsqlite3-dev
   curl libhowardhinnant-date-dev tzdata
   python3-pandas
+  # training: LibTorch (C++), OpenBLAS (linked directly by ktrdr_training_torch, so the
+  # libblas.so.3 alternative does not matter), PyTorch for bench/train_mlp.py's baseline
+  libtorch-dev libopenblas0-pthread python3-torch
 )
 
 missing=()

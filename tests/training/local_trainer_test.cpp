@@ -11,6 +11,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <memory>
 #include <optional>
 #include <random>
 #include <thread>
@@ -154,6 +155,49 @@ TEST_CASE("LocalTrainer learns a separable data set with each optimizer", "[trai
   }
 }
 
+TEST_CASE("flatten_parameters: the same weights as optimizing parameter by parameter",
+          "[training][torch]") {
+  const MlpArchitecture architecture{.inputs = 12, .hidden_layers = {24, 8}};
+  for (const OptimizerKind kind : {OptimizerKind::kAdam, OptimizerKind::kSgd,
+                                   OptimizerKind::kRmsprop}) {
+    INFO("optimizer " << to_string(kind));
+    const auto make = [kind](std::vector<torch::Tensor> parameters)
+        -> std::unique_ptr<torch::optim::Optimizer> {
+      switch (kind) {
+        case OptimizerKind::kSgd:
+          return std::make_unique<torch::optim::SGD>(
+              std::move(parameters), torch::optim::SGDOptions(0.05).weight_decay(1e-3));
+        case OptimizerKind::kRmsprop:
+          return std::make_unique<torch::optim::RMSprop>(
+              std::move(parameters), torch::optim::RMSpropOptions(1e-3).weight_decay(1e-3));
+        case OptimizerKind::kAdam: break;
+      }
+      return std::make_unique<torch::optim::Adam>(
+          std::move(parameters), torch::optim::AdamOptions(1e-3).weight_decay(1e-3));
+    };
+    MlpModel one_by_one(architecture, std::uint64_t{5});
+    MlpModel flat(architecture, std::uint64_t{5});
+    const auto per_parameter = make(one_by_one->parameters());
+    const torch::Tensor flat_tensor = flatten_parameters(*flat);
+    CHECK(flat_tensor.numel() == 12 * 24 + 24 + 24 * 8 + 8 + 8 * 3 + 3);
+    CHECK(same_state(copy_state(*flat), copy_state(*one_by_one)));
+    const auto flat_optimizer = make({flat_tensor});
+    at::Generator generator = at::detail::createCPUGenerator(3);
+    for (int step = 0; step < 100; ++step) {
+      const torch::Tensor x = torch::randn({32, 12}, generator, torch::kFloat32);
+      const torch::Tensor y = torch::randint(0, 3, {32}, generator, torch::kInt64);
+      per_parameter->zero_grad();
+      torch::cross_entropy_loss(one_by_one->forward(x), y).backward();
+      per_parameter->step();
+      flat_optimizer->zero_grad();
+      torch::cross_entropy_loss(flat->forward(x), y).backward();
+      flat_optimizer->step();
+    }
+    CHECK(same_state(copy_state(*flat), copy_state(*one_by_one)));
+    CHECK_FALSE(same_state(copy_state(*flat), copy_state(*MlpModel(architecture, std::uint64_t{5}))));
+  }
+}
+
 TEST_CASE("LocalTrainer restores the best epoch's weights, not the last", "[training][torch]") {
   // The validation labels are the train labels shifted by one: the better the model fits the
   // train rows, the worse its validation loss, so the best epoch comes early.
@@ -184,6 +228,7 @@ TEST_CASE("LocalTrainer restores the best epoch's weights, not the last", "[trai
   CHECK(loss_over(result.model, validation) ==
         Approx(result.history[best].val_loss.value()).epsilon(1e-5));
   CHECK_FALSE(result.model->is_training());
+  for (const torch::Tensor& p : result.model->parameters()) CHECK_FALSE(p.grad().defined());
 }
 
 TEST_CASE("LocalTrainer stops early", "[training][torch]") {

@@ -154,6 +154,28 @@ class WeightSnapshot {
 
 }  // namespace
 
+torch::Tensor flatten_parameters(torch::nn::Module& module) {
+  torch::NoGradGuard no_grad;
+  std::vector<torch::Tensor> parameters = module.parameters();
+  if (parameters.empty()) return {};
+  std::int64_t total = 0;
+  for (const torch::Tensor& p : parameters) total += p.numel();
+  const torch::TensorOptions options = parameters.front().options().requires_grad(false);
+  torch::Tensor flat = torch::empty({total}, options);
+  const torch::Tensor flat_grad = torch::zeros({total}, options);
+  std::int64_t offset = 0;
+  for (torch::Tensor& p : parameters) {
+    const std::int64_t n = p.numel();
+    const torch::Tensor slot = flat.narrow(0, offset, n);
+    slot.copy_(p.reshape({n}));
+    p.set_data(slot.view(p.sizes()));
+    p.mutable_grad() = flat_grad.narrow(0, offset, n).view(p.sizes());
+    offset += n;
+  }
+  flat.mutable_grad() = flat_grad;
+  return flat;
+}
+
 Json EpochMetrics::to_json() const {
   Json json = Json::object();
   json.set("epoch", epoch);
@@ -226,7 +248,7 @@ Result<TrainingResult> LocalTrainer::train(const FeatureMatrix& train,
     MlpModel model(architecture, options_.seed);
     model->to(device);
     const std::unique_ptr<torch::optim::Optimizer> optimizer =
-        make_optimizer(spec_, model->parameters());
+        make_optimizer(spec_, {flatten_parameters(*model)});
     WeightSnapshot best_weights(*model);
     at::Generator shuffle = at::make_generator<at::CPUGeneratorImpl>(shuffle_seed(options_.seed));
 
@@ -323,6 +345,7 @@ Result<TrainingResult> LocalTrainer::train(const FeatureMatrix& train,
     }
 
     best_weights.restore();
+    for (torch::Tensor& p : model->parameters()) p.mutable_grad() = torch::Tensor();
     model->eval();
     result.model = model;
   } catch (const c10::Error& e) {
