@@ -209,3 +209,29 @@ TEST_CASE("cancelling training while indicators are computed ends it there", "[t
   CHECK(run.progress.context.get_string("phase") != "train");
   CHECK(fs::is_empty(h.models.path()));
 }
+
+TEST_CASE("training.features writes the indicators, features and labels of every row",
+          "[training][pipeline]") {
+  Harness h;
+  Json params = Json::object();
+  params.set("strategy", strategy_path("rsi_macd_mlp.yaml"))
+      .set("data_dir", KTRDR_SHARED_DATA_DIR)
+      .set("output_dir", (h.models.path() / "features").string());
+  const auto run = h.finish(h.manager.start_features(
+      h.request(kFeaturesKind, params, TrainingRequest::features_schema())));
+  INFO(run.to_json().dump());
+  REQUIRE(run.state == OperationState::kCompleted);
+  const Json file = run.result.at("files")[0];
+  const std::string text = read_text(file.get_string("file").value());
+  std::stringstream lines(text);
+  std::string header;
+  std::getline(lines, header);
+  CHECK_THAT(header, Contains("timestamp,rsi,macd,macd.signal,macd.histogram,rsi_oversold"));
+  CHECK(header.ends_with(",label"));
+  std::size_t rows = 0;
+  for (std::string line; std::getline(lines, line); ++rows) {
+    CHECK((line.ends_with(",BUY") || line.ends_with(",HOLD") || line.ends_with(",SELL")));
+  }
+  CHECK(static_cast<std::int64_t>(rows) == file.get_int("rows"));
+  CHECK(rows > 3000);
+}

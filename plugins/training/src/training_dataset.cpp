@@ -156,14 +156,17 @@ Result<TrainingDataset> TrainingDataset::build(const Strategy& strategy,
     for (const Timeframe tf : request.timeframes) {
       inputs.push_back({bars.at({symbol, tf}), outputs.at({symbol, tf})});
     }
+    const BarSeries& base_bars = bars.at({symbol, strategy.base_timeframe});
+    BaseIndicators& base = dataset.indicators[symbol];
+    base.timestamps.assign(base_bars.timestamps().begin(), base_bars.timestamps().end());
+    base.outputs = outputs.at({symbol, strategy.base_timeframe});
     auto matrix = build_features(inputs, fuzzy_sets, settings, token);
     if (!matrix) return std::move(matrix).error();
     FeatureMatrix rows = from_start(std::move(matrix).value(), request.start);
     if (rows.rows() == 0) {
-      const BarSeries& base = bars.at({symbol, strategy.base_timeframe});
       return Error::invalid_argument(
           "no usable rows for " + series_name(symbol, strategy.base_timeframe) + ": " +
-              std::to_string(base.size()) + " bars" +
+              std::to_string(base_bars.size()) + " bars" +
               (request.start ? " up to the end, rows from " + to_iso8601(*request.start) : "") +
               ", but the longest indicator warm-up is " + std::to_string(longest_warmup) +
               " bars, history_required " + std::to_string(strategy.history_required) +

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -40,9 +41,16 @@ struct InputSeries {
   Json to_json() const;
 };
 
+// One symbol's indicator outputs on the base timeframe, bar by bar (for training.features).
+struct BaseIndicators {
+  std::vector<std::chrono::sys_seconds> timestamps;  // the base bars' open times
+  std::vector<IndicatorOutput> outputs;
+};
+
 struct TrainingDataset {
   FeatureMatrix rows;               // all symbols, in time order
   std::vector<InputSeries> inputs;  // per symbol and timeframe
+  std::map<std::string, BaseIndicators> indicators;  // per symbol
 
   // Builds the dataset, entering the load_data, indicators, features and labels phases of
   // `progress`. Errors name what is wrong: a series missing from the store (suggesting the

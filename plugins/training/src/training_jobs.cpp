@@ -220,14 +220,23 @@ Json run_feature_export(OperationContext& context, const TrainingRequest& reques
   static constexpr const char* kLabelNames[] = {"BUY", "HOLD", "SELL"};
   Json files = Json::array();
   for (std::size_t s = 0; s < rows.symbols.size(); ++s) {
-    context.token().throw_if_cancelled("training.features: writing " + rows.symbols[s]);
+    const std::string& symbol = rows.symbols[s];
+    context.token().throw_if_cancelled("training.features: writing " + symbol);
+    const BaseIndicators& indicators = dataset.indicators.at(symbol);
     std::string text = "timestamp";
+    for (const IndicatorOutput& output : indicators.outputs) text += "," + output.name;
     for (const std::string& name : rows.feature_names) text += "," + name;
     text += ",label\n";
     std::size_t written = 0;
+    std::size_t bar = 0;  // rows and bars both ascend: walk them together
     for (std::size_t r = 0; r < rows.rows(); ++r) {
       if (rows.symbol_index[r] != static_cast<std::int32_t>(s)) continue;
+      while (indicators.timestamps[bar] < rows.timestamps[r]) ++bar;
       text += to_iso8601(rows.timestamps[r]);
+      for (const IndicatorOutput& output : indicators.outputs) {
+        text += ',';
+        append_number(text, output.values[bar]);
+      }
       const float* values = rows.row(r);
       for (std::size_t c = 0; c < rows.cols(); ++c) {
         text += ',';
@@ -238,15 +247,15 @@ Json run_feature_export(OperationContext& context, const TrainingRequest& reques
       text += '\n';
       ++written;
     }
-    const auto file = request.output_dir / (rows.symbols[s] + "_" +
+    const auto file = request.output_dir / (symbol + "_" +
                                              std::string(to_string(request.data.timeframes[0])) +
                                              "_features.csv");
     ok_or_throw(replace_file_atomically(file, text));
     Json entry = Json::object();
-    entry.set("symbol", rows.symbols[s])
+    entry.set("symbol", symbol)
         .set("file", file.string())
         .set("rows", written)
-        .set("columns", rows.cols() + 2);
+        .set("columns", indicators.outputs.size() + rows.cols() + 2);
     files.push_back(entry);
     save.set_items(static_cast<std::int64_t>(s + 1),
                    static_cast<std::int64_t>(rows.symbols.size()));

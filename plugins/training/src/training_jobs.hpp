@@ -1,7 +1,7 @@
 // The bodies of the training domain's operations: training.train (dataset → chronological
 // split → scaling fitted on train → LocalTrainer → test metrics → artifacts), training.evaluate
-// (a saved model on other symbols or dates) and training.features (the strategy's features and
-// labels written as CSV). Each reports its phases and throws CancelledError when cancelled;
+// (a saved model on other symbols or dates) and training.features (the strategy's indicator
+// outputs, features and labels written as CSV). Each reports its phases and throws CancelledError when cancelled;
 // nothing is written by a run that fails or is cancelled.
 #pragma once
 
