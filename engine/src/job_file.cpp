@@ -290,36 +290,28 @@ Result<ParamOverride> parse_param_override(std::string_view text) {
     key = key.substr(dot + 1);
   }
   override_.key = key;
-  try {
-    const std::string value(text.substr(equals + 1));
-    SourceMarks marks;
-    SourceMarks duplicates;
-    override_.value = yaml_to_json(YAML::Load(value), "", marks, duplicates);
-  } catch (const YAML::Exception& e) {
-    return Error::invalid_argument(where + ": the value is not valid YAML: " + e.msg,
+  auto parsed = parse_yaml(text.substr(equals + 1), "the value");
+  if (!parsed) {
+    return Error::invalid_argument(where + ": " + parsed.error().message,
                                    {{"value", std::string(text)}});
   }
+  override_.value = std::move(parsed->value);
   return override_;
 }
 
 JobFileLoad parse_job_text(std::string_view text, std::string source) {
   JobFileLoad load;
   load.file.source = std::move(source);
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(text));
-  } catch (const YAML::ParserException& e) {
-    load.errors.push_back(Error::invalid_argument(
-        load.file.source + ":" + std::to_string(e.mark.line + 1) + ":" +
-            std::to_string(e.mark.column + 1) + ": invalid YAML: " + e.msg,
-        {{"file", load.file.source},
-         {"line", std::to_string(e.mark.line + 1)},
-         {"column", std::to_string(e.mark.column + 1)}}));
+  auto parsed = parse_yaml(text, load.file.source);
+  if (!parsed) {
+    Error error = std::move(parsed).error();
+    error.code = ErrorCode::kInvalidArgument;
+    load.errors.push_back(std::move(error));
     return load;
   }
-  SourceMarks duplicates;
-  const Json doc = yaml_to_json(root, "", load.file.marks, duplicates);
-  for (const auto& [path, mark] : duplicates) {
+  load.file.marks = std::move(parsed->marks);
+  const Json& doc = parsed->value;
+  for (const auto& [path, mark] : parsed->duplicates) {
     load.file.marks[path] = mark;
     load.errors.push_back(load.file.located(path, "duplicate key"));
   }

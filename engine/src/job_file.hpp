@@ -16,7 +16,7 @@
 #include "ktrdr/sdk/host_service_routing.hpp"
 #include "ktrdr/sdk/json.hpp"
 #include "ktrdr/sdk/param_schema.hpp"
-#include "yaml_json.hpp"
+#include "ktrdr/sdk/yaml_json.hpp"
 
 namespace ktrdr::engine {
 

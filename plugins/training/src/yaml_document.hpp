@@ -1,9 +1,8 @@
 // YamlDocument: a YAML file read into Json, remembering the line of every key path
 // ("model.architecture", "indicators[1].period"), so that checks made on the Json can name the
 // file, line and key of what is wrong. Plain value; thread-compatible.
-//
-// The engine has the same conversion (engine/src/yaml_json); plugins cannot include engine
-// headers, so this one stays here until that code moves into the SDK.
+// The conversion is the SDK's (ktrdr/sdk/yaml_json.hpp); this adds lines per key and the
+// strategy checks' error form.
 #pragma once
 
 #include <filesystem>
@@ -14,6 +13,7 @@
 
 #include "ktrdr/sdk/json.hpp"
 #include "ktrdr/sdk/result.hpp"
+#include "ktrdr/sdk/yaml_json.hpp"
 
 namespace ktrdr::training {
 
@@ -49,7 +49,8 @@ class YamlDocument {
  private:
   std::string source_;
   Json root_;
-  std::map<std::string, int, std::less<>> lines_;
+  SourceMarks key_marks_;    // mapping members: where the key is
+  SourceMarks value_marks_;  // everything: where the value starts
   std::vector<DuplicateKey> duplicates_;
 };
 

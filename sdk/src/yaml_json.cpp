@@ -1,10 +1,12 @@
-#include "yaml_json.hpp"
+#include "ktrdr/sdk/yaml_json.hpp"
+
+#include <yaml-cpp/yaml.h>
 
 #include <charconv>
 #include <cstdint>
 #include <system_error>
 
-namespace ktrdr::engine {
+namespace ktrdr {
 namespace {
 
 Json scalar_to_json(const YAML::Node& node) {
@@ -29,24 +31,19 @@ Json scalar_to_json(const YAML::Node& node) {
   return Json::string(text);
 }
 
-}  // namespace
+SourceMark mark_of(const YAML::Mark& mark) { return {mark.line + 1, mark.column + 1}; }
 
-SourceMark mark_of(const YAML::Node& node) {
-  const YAML::Mark mark = node.Mark();
-  return {mark.line + 1, mark.column + 1};
-}
-
-Json yaml_to_json(const YAML::Node& node, const std::string& path, SourceMarks& marks,
-                  SourceMarks& duplicates) {
-  marks[path] = mark_of(node);
+Json to_json(const YAML::Node& node, const std::string& path, YamlJson& out) {
+  out.marks[path] = mark_of(node.Mark());
   switch (node.Type()) {
     case YAML::NodeType::Map: {
       Json object = Json::object();
       for (const auto& item : node) {
         const std::string key = item.first.Scalar();
         const std::string child = path.empty() ? key : path + "." + key;
-        if (object.has(key)) duplicates[child] = mark_of(item.first);
-        object.set(key, yaml_to_json(item.second, child, marks, duplicates));
+        out.key_marks[child] = mark_of(item.first.Mark());
+        if (object.has(key)) out.duplicates[child] = mark_of(item.first.Mark());
+        object.set(key, to_json(item.second, child, out));
       }
       return object;
     }
@@ -54,8 +51,7 @@ Json yaml_to_json(const YAML::Node& node, const std::string& path, SourceMarks& 
       Json array = Json::array();
       std::size_t index = 0;
       for (const auto& item : node) {
-        array.push_back(
-            yaml_to_json(item, path + "[" + std::to_string(index++) + "]", marks, duplicates));
+        array.push_back(to_json(item, path + "[" + std::to_string(index++) + "]", out));
       }
       return array;
     }
@@ -68,4 +64,23 @@ Json yaml_to_json(const YAML::Node& node, const std::string& path, SourceMarks& 
   return Json();
 }
 
-}  // namespace ktrdr::engine
+}  // namespace
+
+Result<YamlJson> parse_yaml(std::string_view text, std::string_view source) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(text));
+  } catch (const YAML::Exception& e) {
+    const SourceMark at{e.mark.line < 0 ? 1 : e.mark.line + 1,
+                        e.mark.column < 0 ? 1 : e.mark.column + 1};
+    const std::string line = std::to_string(at.line);
+    const std::string column = std::to_string(at.column);
+    return Error::parse(std::string(source) + ":" + line + ":" + column + ": invalid YAML: " + e.msg,
+                        {{"file", std::string(source)}, {"line", line}, {"column", column}});
+  }
+  YamlJson out;
+  out.value = to_json(root, "", out);
+  return out;
+}
+
+}  // namespace ktrdr
