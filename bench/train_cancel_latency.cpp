@@ -1,16 +1,14 @@
 // train_cancel_latency: how long training.train takes to reach its terminal state after a cancel,
 // at random points of the run — reading bars, computing indicators, building features, inside
 // epochs. In-process, through TrainingManager, the executor and the OperationRegistry, on the
-// EURUSD 1h strategy made long (small batches, many epochs, no early stop).
+// long EURUSD 1h strategy of tests/training/fixtures (small batches, many epochs, no early stop).
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <unistd.h>
 #include <map>
 #include <random>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -27,23 +25,6 @@ namespace fs = std::filesystem;
 
 constexpr double kTargetP99Ms = 50.0;
 
-// The shipped EURUSD strategy with batches of 8, 500 epochs and no early stop: minutes of work.
-std::string long_strategy() {
-  std::ifstream in(KTRDR_BENCH_STRATEGY);
-  std::stringstream text;
-  text << in.rdbuf();
-  std::string strategy = text.str();
-  for (const auto& [from, to] :
-       {std::pair<std::string, std::string>{"batch_size: 128", "batch_size: 8"},
-        {"epochs: 20", "epochs: 500"},
-        {"enabled: true", "enabled: false"}}) {
-    const auto at = strategy.find(from);
-    if (at == std::string::npos) throw std::runtime_error("strategy lacks \"" + from + "\"");
-    strategy.replace(at, from.size(), to);
-  }
-  return strategy;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -56,10 +37,9 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 600000));
   CLI11_PARSE(app, argc, argv);
 
-  const fs::path work = fs::temp_directory_path() / ("train_cancel_latency." + std::to_string(::getpid()));
-  fs::create_directories(work);
-  const fs::path strategy = work / "long.yaml";
-  std::ofstream(strategy) << long_strategy();
+  const fs::path work =
+      fs::temp_directory_path() / ("train_cancel_latency." + std::to_string(::getpid()));
+  const fs::path strategy = KTRDR_BENCH_STRATEGY;
 
   ktrdr::OperationRegistry registry;
   auto executor = std::make_unique<ktrdr::ThreadPoolExecutor>(1);

@@ -5,7 +5,6 @@
 
 #include <signal.h>
 
-#include <fstream>
 #include <sstream>
 
 #include "ktrdr_server.hpp"
@@ -22,13 +21,17 @@ struct TrainingPlugin {
   TrainingPlugin() { dir.copy_in(KTRDR_TRAINING_PLUGIN); }
 };
 
+// A job file training `strategy` (a path) on ../shared/data into `models`.
 std::filesystem::path write_job(const TempDir& work, const std::string& strategy,
                                 const std::filesystem::path& models) {
   return work.write("train.yaml", "version: 1\njobs:\n  - name: train\n    kind: training.train\n"
                                   "    params: {strategy: " +
-                                      std::string(KTRDR_SOURCE_DIR) + "/configs/strategies/" +
                                       strategy + ", data_dir: " + KTRDR_SHARED_DATA_DIR +
                                       ", models_dir: " + models.string() + "}\n");
+}
+
+std::string shipped(const char* strategy) {
+  return std::string(KTRDR_SOURCE_DIR) + "/configs/strategies/" + strategy;
 }
 
 Json finished_event(const std::string& out) {
@@ -49,7 +52,7 @@ TEST_CASE("training through the training host service gives the same model metri
   TempDir work;
   const std::map<std::string, std::string> env = {{"KTRDR_PLUGIN_PATH", ""}};
   const Completed local = run_program(
-      ktrdr_args(plugins.dir, {"run", write_job(work, "rsi_macd_mlp.yaml", work.path() / "local")
+      ktrdr_args(plugins.dir, {"run", write_job(work, shipped("rsi_macd_mlp.yaml"), work.path() / "local")
                                           .string(),
                                "--progress", "json"}),
       env);
@@ -62,7 +65,7 @@ TEST_CASE("training through the training host service gives the same model metri
   routed["USE_TRAINING_HOST_SERVICE"] = "true";
   routed["TRAINING_HOST_SERVICE_URL"] = server.url();
   const Completed remote = run_program(
-      ktrdr_args(plugins.dir, {"run", write_job(work, "rsi_macd_mlp.yaml", work.path() / "host")
+      ktrdr_args(plugins.dir, {"run", write_job(work, shipped("rsi_macd_mlp.yaml"), work.path() / "host")
                                           .string(),
                                "--progress", "json"}),
       routed);
@@ -81,23 +84,8 @@ TEST_CASE("training through the training host service gives the same model metri
 TEST_CASE("Ctrl-C mid-epoch cancels training quickly and writes no model", "[e2e][training]") {
   TrainingPlugin plugins;
   TempDir work;
-  // The EURUSD strategy with small batches, many epochs and no early stop: minutes of training.
-  std::ifstream in(std::string(KTRDR_SOURCE_DIR) + "/configs/strategies/eurusd_momentum_v3.yaml");
-  std::stringstream text;
-  text << in.rdbuf();
-  std::string strategy = text.str();
-  for (const auto& [from, to] : {std::pair<std::string, std::string>{"batch_size: 128", "batch_size: 8"},
-                                 {"epochs: 20", "epochs: 500"},
-                                 {"enabled: true", "enabled: false"}}) {
-    REQUIRE(strategy.find(from) != std::string::npos);
-    strategy.replace(strategy.find(from), from.size(), to);
-  }
   const auto models = work.path() / "models";
-  const auto job = work.write(
-      "train.yaml", "version: 1\njobs:\n  - name: train\n    kind: training.train\n"
-                    "    params: {strategy: " + work.write("long.yaml", strategy).string() +
-                        ", data_dir: " + KTRDR_SHARED_DATA_DIR + ", models_dir: " +
-                        models.string() + "}\n");
+  const auto job = write_job(work, KTRDR_LONG_STRATEGY, models);
   Subprocess ktrdr(ktrdr_args(plugins.dir, {"run", job.string(), "--progress", "json"}),
                    {{"KTRDR_PLUGIN_PATH", ""}});
   REQUIRE(ktrdr.wait_for_line(

@@ -3,8 +3,6 @@
 #include "training_host_service.hpp"
 
 #include <catch2/catch.hpp>
-#include <fstream>
-#include <sstream>
 
 #include "ktrdr/sdk/async_service_adapter.hpp"
 #include "ktrdr/sdk/executor.hpp"
@@ -16,22 +14,6 @@ using namespace ktrdr::training;
 using Catch::Matchers::Contains;
 
 namespace {
-
-// The EURUSD strategy made to train for minutes: small batches, many epochs, no early stop.
-std::string long_strategy() {
-  std::ifstream in(std::string(KTRDR_SOURCE_DIR) + "/configs/strategies/eurusd_momentum_v3.yaml");
-  std::stringstream text;
-  text << in.rdbuf();
-  std::string strategy = text.str();
-  for (const auto& [from, to] :
-       {std::pair<std::string, std::string>{"batch_size: 128", "batch_size: 8"},
-        {"epochs: 20", "epochs: 500"},
-        {"enabled: true", "enabled: false"}}) {
-    REQUIRE(strategy.find(from) != std::string::npos);
-    strategy.replace(strategy.find(from), from.size(), to);
-  }
-  return strategy;
-}
 
 struct Service {
   Service()
@@ -65,7 +47,7 @@ TEST_CASE("the training host service starts, reports, lists and stops a session"
           "[training][host]") {
   Service s;
   Json params = Json::object();
-  params.set("strategy", s.dir.write("long.yaml", long_strategy()).string())
+  params.set("strategy", KTRDR_LONG_STRATEGY)
       .set("data_dir", KTRDR_SHARED_DATA_DIR)
       .set("models_dir", (s.dir.path() / "models").string())
       .set("name", "long-eurusd");
