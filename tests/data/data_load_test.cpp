@@ -1,7 +1,6 @@
 // data.load and data.validate through DataManager, in-process, against the csv-archive provider
 // over ../shared/data: each mode, re-runs, cancellation, bad inputs.
 #include <catch2/catch.hpp>
-
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -14,6 +13,7 @@
 #include "ktrdr/sdk/host_service.hpp"
 #include "ktrdr/sdk/time_format.hpp"
 #include "load_request.hpp"
+#include "managed_operations.hpp"
 #include "shared_data.hpp"
 #include "temp_dir.hpp"
 
@@ -58,33 +58,16 @@ struct Harness {
     return config;
   }
 
-  OperationRequest request(const char* kind, Json params, const ParamSchema& schema,
-                           CancellationToken parent = {}) const {
-    const auto errors = schema.validate(params);
-    INFO((errors.empty() ? std::string() : errors.front().message));
-    REQUIRE(errors.empty());
-    OperationRequest r;
-    r.kind = kind;
-    r.params = std::move(params);
-    r.parent = std::move(parent);
-    return r;
-  }
-
-  OperationRecord finish(Result<std::string> id) {
-    REQUIRE(id.ok());
-    auto record = registry.wait_terminal(*id);
-    REQUIRE(record);
-    return *record;
-  }
-
   OperationRecord load(Json params, CancellationToken parent = {}) {
-    return finish(manager.start_load(
-        request(kLoadKind, std::move(params), LoadRequest::schema(config), std::move(parent))));
+    return test::wait_finished(registry, manager.start_load(test::checked_request(
+                                             kLoadKind, std::move(params),
+                                             LoadRequest::schema(config), std::move(parent))));
   }
 
   OperationRecord validate(Json params) {
-    return finish(manager.start_validate(
-        request(kValidateKind, std::move(params), DataValidation::schema(config))));
+    return test::wait_finished(
+        registry, manager.start_validate(test::checked_request(kValidateKind, std::move(params),
+                                                               DataValidation::schema(config))));
   }
 
   BarSeries stored(const std::string& symbol, Timeframe tf) const {
@@ -147,9 +130,8 @@ TEST_CASE("backfill after tail fills exactly the missing range", "[data][load]")
   const auto backfill = h.load(load_params("AAPL", "1h", "backfill", "2024-06-01", "2025-06-01"));
   INFO(backfill.to_json().dump());
   REQUIRE(backfill.state == OperationState::kCompleted);
-  const BarSeries missing =
-      test::read_shared("AAPL_1h.csv", "AAPL", Timeframe::k1h)
-          .slice(at("2024-06-01"), before.timestamps().front());
+  const BarSeries missing = test::read_shared("AAPL_1h.csv", "AAPL", Timeframe::k1h)
+                                .slice(at("2024-06-01"), before.timestamps().front());
   CHECK(backfill.result.get_int("bars_fetched") == static_cast<std::int64_t>(missing.size()));
   CHECK(backfill.result.get_int("bars_before") == static_cast<std::int64_t>(before.size()));
   CHECK(h.stored("AAPL", Timeframe::k1h) ==
@@ -169,7 +151,7 @@ TEST_CASE("full fills the holes inside the stored data and both ends", "[data][l
   CHECK(h.stored("EURUSD", Timeframe::k1h) ==
         source_slice("EURUSD_1h.csv", "EURUSD", "2021-01-01", "2021-04-01"));
   CHECK(full.result.at("gaps").get_int("found") >= 3);  // before, the hole, after
-  CHECK(full.result.at("gaps").get_int("left") == 1);  // the archive's own hole
+  CHECK(full.result.at("gaps").get_int("left") == 1);   // the archive's own hole
 
   SECTION("then tail without a start asks for nothing; with an earlier start, only that") {
     const auto tail = h.load(load_params("EURUSD", "1h", "tail", nullptr, "2021-04-01"));
@@ -240,8 +222,7 @@ TEST_CASE("the schema rejects bad params before a load starts, naming each", "[d
   };
   CHECK(first_error(load_params("../etc", "1h", "tail", nullptr, nullptr)).get("field") ==
         "symbol");
-  CHECK(first_error(load_params("A..B", "1h", "tail", nullptr, nullptr)).get("field") ==
-        "symbol");
+  CHECK(first_error(load_params("A..B", "1h", "tail", nullptr, nullptr)).get("field") == "symbol");
   CHECK(first_error(load_params("AAPL", "2h", "tail", nullptr, nullptr)).get("field") ==
         "timeframe");
   CHECK(first_error(load_params("AAPL", "1h", "sideways", nullptr, nullptr)).get("field") ==
@@ -270,14 +251,15 @@ TEST_CASE("a cancelled load keeps every bar it fetched", "[data][load]") {
   const BarSeries saved = h.stored("EURUSD", Timeframe::k1h);
   CHECK(static_cast<std::int64_t>(saved.size()) == fetched);
   const BarSeries source = test::read_shared("EURUSD_1h.csv", "EURUSD", Timeframe::k1h);
-  CHECK(saved == source.slice(saved.timestamps().front(), saved.timestamps().back() + std::chrono::hours(1)));
+  CHECK(saved == source.slice(saved.timestamps().front(),
+                              saved.timestamps().back() + std::chrono::hours(1)));
 }
 
 TEST_CASE("data.validate finds the anomalies PROVENANCE.md lists and repairs only when asked",
           "[data][validate]") {
   Harness h;
-  const auto file = h.store_dir.copy_in(std::string(KTRDR_SHARED_DATA_DIR) +
-                                        "/anomalies/SPY_1h__gcfc.csv");
+  const auto file =
+      h.store_dir.copy_in(std::string(KTRDR_SHARED_DATA_DIR) + "/anomalies/SPY_1h__gcfc.csv");
   std::filesystem::rename(file, h.store_dir.path() / "SPY_1h.csv");
   const std::string bytes = read_bytes(h.store_dir.path() / "SPY_1h.csv");
   Json params = Json::object();
@@ -323,9 +305,10 @@ TEST_CASE("data.validate finds the anomalies PROVENANCE.md lists and repairs onl
   }
 }
 
-TEST_CASE("a load through the IB host service gives the same bars, figures and progress as a "
-          "local one",
-          "[data][load]") {
+TEST_CASE(
+    "a load through the IB host service gives the same bars, figures and progress as a "
+    "local one",
+    "[data][load]") {
   // The IB host service over the same archive, with IB's pacing on a clock 20x real time.
   Harness local("ib", 20);
   IbHostService service(local.config.make_provider("csv-archive").value(),
@@ -335,7 +318,8 @@ TEST_CASE("a load through the IB host service gives the same bars, figures and p
     server.route(route.method, route.pattern, route.handler, route.requires_auth, route.quick);
   }
   REQUIRE(server.start().ok());
-  Harness remote("ib", 20, {{"USE_IB_HOST_SERVICE", "true"}, {"IB_HOST_SERVICE_URL", server.url()}});
+  Harness remote("ib", 20,
+                 {{"USE_IB_HOST_SERVICE", "true"}, {"IB_HOST_SERVICE_URL", server.url()}});
 
   const Json params = load_params("EURUSD", "1h", "tail", "2020-01-01", "2020-09-01");
   const auto here = local.load(params);

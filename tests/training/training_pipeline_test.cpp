@@ -1,8 +1,9 @@
 // training.train, training.evaluate and training.features through TrainingManager, in-process,
 // on the real series in ../shared/data (read as a store) and the shipped strategies.
+
 // LibTorch's headers (through training_request.hpp) come before Catch's: both define CHECK.
 #include "training_request.hpp"
-
+// (kept apart so that include sorting leaves it first)
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <map>
@@ -10,6 +11,7 @@
 
 #include "ktrdr/sdk/executor.hpp"
 #include "ktrdr/sdk/operations_registry.hpp"
+#include "managed_operations.hpp"
 #include "temp_dir.hpp"
 #include "training_manager.hpp"
 
@@ -39,25 +41,6 @@ struct Harness {
                 [](const std::string&) { return std::optional<std::string>{}; }) {}
   ~Harness() { executor.reset(); }
 
-  OperationRequest request(const char* kind, Json params, const ParamSchema& schema,
-                           CancellationToken parent = {}) const {
-    const auto errors = schema.validate(params);
-    INFO((errors.empty() ? std::string() : errors.front().message));
-    REQUIRE(errors.empty());
-    OperationRequest r;
-    r.kind = kind;
-    r.params = std::move(params);
-    r.parent = std::move(parent);
-    return r;
-  }
-
-  OperationRecord finish(Result<std::string> id) {
-    REQUIRE(id.ok());
-    auto record = registry.wait_terminal(*id);
-    REQUIRE(record);
-    return *record;
-  }
-
   Json train_params(const char* strategy) const {
     Json params = Json::object();
     params.set("strategy", strategy_path(strategy))
@@ -67,13 +50,15 @@ struct Harness {
   }
 
   OperationRecord train(Json params, CancellationToken parent = {}) {
-    return finish(manager.start_train(request(kTrainKind, std::move(params),
-                                              TrainingRequest::train_schema(), parent)));
+    return test::wait_finished(
+        registry, manager.start_train(test::checked_request(
+                      kTrainKind, std::move(params), TrainingRequest::train_schema(), parent)));
   }
 
   OperationRecord evaluate(Json params) {
-    return finish(manager.start_evaluate(
-        request(kEvaluateKind, std::move(params), TrainingRequest::evaluate_schema())));
+    return test::wait_finished(
+        registry, manager.start_evaluate(test::checked_request(
+                      kEvaluateKind, std::move(params), TrainingRequest::evaluate_schema())));
   }
 
   test::TempDir models;
@@ -149,9 +134,10 @@ TEST_CASE("training trains on several symbols and on EURUSD", "[training][pipeli
   CHECK(eurusd.result.at("rows").get_int("train") > 10000);
 }
 
-TEST_CASE("training fails clearly on a missing series or settings that leave no rows, writing "
-          "nothing",
-          "[training][pipeline]") {
+TEST_CASE(
+    "training fails clearly on a missing series or settings that leave no rows, writing "
+    "nothing",
+    "[training][pipeline]") {
   Harness h;
   Json params = h.train_params("rsi_macd_mlp.yaml");
   params.set("symbols", std::vector<std::string>{"QQQ"});
@@ -192,7 +178,8 @@ TEST_CASE("cancelling training mid-epoch ends it quickly and writes no model",
   CHECK(fs::is_empty(h.models.path()));
 }
 
-TEST_CASE("cancelling training while indicators are computed ends it there", "[training][pipeline]") {
+TEST_CASE("cancelling training while indicators are computed ends it there",
+          "[training][pipeline]") {
   Harness h;
   CancellationSource cancel;
   std::string phase_at_cancel;
@@ -217,8 +204,9 @@ TEST_CASE("training.features writes the indicators, features and labels of every
   params.set("strategy", strategy_path("rsi_macd_mlp.yaml"))
       .set("data_dir", KTRDR_SHARED_DATA_DIR)
       .set("output_dir", (h.models.path() / "features").string());
-  const auto run = h.finish(h.manager.start_features(
-      h.request(kFeaturesKind, params, TrainingRequest::features_schema())));
+  const auto run = test::wait_finished(
+      h.registry, h.manager.start_features(test::checked_request(
+                      kFeaturesKind, params, TrainingRequest::features_schema())));
   INFO(run.to_json().dump());
   REQUIRE(run.state == OperationState::kCompleted);
   const Json file = run.result.at("files")[0];
