@@ -176,30 +176,29 @@ TEST_CASE("local reads the store only", "[data][load]") {
 TEST_CASE("a corrupt store file fails the load naming file and line, and is left untouched",
           "[data][load]") {
   Harness h;
-  const char* header = "timestamp,open,high,low,close,volume\n";
-  const char* good = "2021-01-04T00:00:00Z,1.2,1.3,1.1,1.25,100\n";
-  std::string text;
-  std::string line;
-  SECTION("a bad number") {
-    text = std::string(header) + good + "2021-01-04T01:00:00Z,1.2,abc,1.1,1.25,100\n";
-    line = "3";
+  const std::string header = "timestamp,open,high,low,close,volume\n";
+  const std::string good = "2021-01-04T00:00:00Z,1.2,1.3,1.1,1.25,100\n";
+  struct Case {
+    const char* what;
+    std::string text;
+    const char* line;
+  };
+  const Case cases[] = {
+      {"a bad number", header + good + "2021-01-04T01:00:00Z,1.2,abc,1.1,1.25,100\n", "3"},
+      {"a missing column", header + good + "2021-01-04T01:00:00Z,1.2,1.3,1.1,1.25\n", "3"},
+      {"a wrong header", "time,o,h,l,c,v\n" + good, "1"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.what);
+    const auto path = h.store_dir.write("EURUSD_1h.csv", c.text);
+    const auto load = h.load(load_params("EURUSD", "1h", "tail", "2021-01-01", "2021-02-01"));
+    REQUIRE(load.state == OperationState::kFailed);
+    REQUIRE(load.error);
+    CHECK(load.error->code == ErrorCode::kParse);
+    CHECK_THAT(load.error->message, Contains("EURUSD_1h.csv"));
+    CHECK(load.error->get("line") == c.line);
+    CHECK(read_bytes(path) == c.text);
   }
-  SECTION("a missing column") {
-    text = std::string(header) + good + "2021-01-04T01:00:00Z,1.2,1.3,1.1,1.25\n";
-    line = "3";
-  }
-  SECTION("a wrong header") {
-    text = std::string("time,o,h,l,c,v\n") + good;
-    line = "1";
-  }
-  const auto path = h.store_dir.write("EURUSD_1h.csv", text);
-  const auto load = h.load(load_params("EURUSD", "1h", "tail", "2021-01-01", "2021-02-01"));
-  REQUIRE(load.state == OperationState::kFailed);
-  REQUIRE(load.error);
-  CHECK(load.error->code == ErrorCode::kParse);
-  CHECK_THAT(load.error->message, Contains("EURUSD_1h.csv"));
-  CHECK(load.error->get("line") == line);
-  CHECK(read_bytes(path) == text);
 }
 
 TEST_CASE("unknown symbols and timeframes the provider lacks fail clearly", "[data][load]") {
