@@ -108,8 +108,10 @@ ServerResponse ServerResponse::error(const Error& error, unsigned status) {
 
 // One io_context per I/O thread, each connection on one of them (round robin): a connection's
 // reads, quick handlers and writes stay on one thread, with no hand-off between threads per
-// request (which one io_context shared by several threads costs). Handlers that may block run
-// on the handler pool instead, so they never stall the other connections of their thread.
+// request (which one io_context shared by several threads costs); as only that thread runs the
+// io_context, its executor serializes the connection's work without a strand. Handlers that may
+// block run on the handler pool instead, so they never stall the other connections of their
+// thread.
 struct HostService::Impl {
   explicit Impl(HostServiceOptions options)
       : state(std::make_shared<detail::ServerState>(std::move(options))),
@@ -127,7 +129,7 @@ struct HostService::Impl {
 
   Result<tcp::endpoint> endpoint() const;
   void accept();
-  void on_accept(boost::system::error_code ec, tcp::socket socket);
+  void on_accept(boost::system::error_code ec, detail::HttpSession::Socket socket);
   static void run_io(net::io_context& io);
 
   const std::shared_ptr<detail::ServerState> state;
@@ -164,13 +166,15 @@ Result<tcp::endpoint> HostService::Impl::endpoint() const {
 
 void HostService::Impl::accept() {
   net::io_context& io = *ios[next_io++ % ios.size()];
-  acceptor.async_accept(net::make_strand(io),
-                        [this](boost::system::error_code ec, tcp::socket socket) {
+  // On the io_context's own executor: its one thread serializes the connection's work.
+  acceptor.async_accept(io.get_executor(),
+                        [this](boost::system::error_code ec, detail::HttpSession::Socket socket) {
                           on_accept(ec, std::move(socket));
                         });
 }
 
-void HostService::Impl::on_accept(boost::system::error_code ec, tcp::socket socket) {
+void HostService::Impl::on_accept(boost::system::error_code ec,
+                                  detail::HttpSession::Socket socket) {
   if (!acceptor.is_open() || state->stopping()) return;
   if (ec) {
     accept_retry.expires_after(kAcceptRetryDelay);

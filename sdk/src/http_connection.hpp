@@ -9,6 +9,7 @@
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "io_interrupter.hpp"
@@ -28,6 +29,8 @@ class HttpConnection {
 
   boost::asio::ip::tcp::socket& socket() { return socket_; }
   boost::beast::flat_buffer& buffer() { return buffer_; }
+  // Where a request's line and header fields are serialized before they are sent.
+  std::string& head_buffer() { return head_; }
 
   // Connects to the first of `endpoints` that accepts, blocking, with TCP_NODELAY set. Each
   // socket tried is attached to `interrupter`, which bounds and cancels the attempt; the open
@@ -41,6 +44,7 @@ class HttpConnection {
  private:
   boost::asio::ip::tcp::socket socket_;
   boost::beast::flat_buffer buffer_;  // bytes read past the end of the last response
+  std::string head_;                  // kept for its capacity
 };
 
 }  // namespace ktrdr::detail

@@ -2,7 +2,9 @@
 #include "http_exchange.hpp"
 
 #include <algorithm>
+#include <array>
 #include <boost/asio/error.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
@@ -32,6 +34,32 @@ bool is_closed_connection(beast::error_code ec) {
 }
 
 std::string_view view(beast::string_view text) { return {text.data(), text.size()}; }
+
+// Writes `request` as Beast's serializer would, but serialized here into `head` (the request
+// line and fields) and sent with the body in one gathered write: Beast's generic serializer costs
+// more than the rest of a small request's client side. A chunked request goes through Beast.
+std::size_t write_request(net::ip::tcp::socket& socket, const HttpRequestMessage& request,
+                          std::string& head, beast::error_code& ec) {
+  if (request.chunked()) return http::write(socket, request, ec);
+  head.clear();
+  const auto method = request.method_string();
+  const auto target = request.target();
+  const unsigned version = request.version();
+  head.append(method.data(), method.size()).append(" ").append(target.data(), target.size());
+  head.append(" HTTP/").push_back(static_cast<char>('0' + version / 10 % 10));
+  head.push_back('.');
+  head.push_back(static_cast<char>('0' + version % 10));
+  head.append("\r\n");
+  for (const auto& field : request) {
+    const auto name = field.name_string();
+    const auto value = field.value();
+    head.append(name.data(), name.size()).append(": ").append(value.data(), value.size());
+    head.append("\r\n");
+  }
+  head.append("\r\n");
+  const std::array<net::const_buffer, 2> buffers{net::buffer(head), net::buffer(request.body())};
+  return net::write(socket, buffers, ec);
+}
 
 std::string lower(std::string_view text) {
   std::string out(text);
@@ -68,7 +96,7 @@ void exchange_steps(ExchangeOutcome& outcome, HttpConnection& connection,
     if (connect_deadline != settings.deadline) interrupter.arm(settings.deadline);
   }
 
-  outcome.bytes_sent = http::write(connection.socket(), request, ec);
+  outcome.bytes_sent = write_request(connection.socket(), request, connection.head_buffer(), ec);
   if (ec) {
     outcome.stale = settings.reused && is_closed_connection(ec);
     outcome.step = "write";

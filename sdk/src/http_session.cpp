@@ -3,12 +3,15 @@
 
 #include "http_verb.hpp"
 
+#include <algorithm>
 #include <array>
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/error.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <charconv>
 #include <exception>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -34,6 +37,38 @@ constexpr std::chrono::seconds kLingerTimeout{2};
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 constexpr std::string_view kLastChunk = "0\r\n\r\n";
 constexpr std::string_view kNdjson = "application/x-ndjson";
+// Requests answered inline one inside the other's completion (pipelined requests already
+// buffered) before the next goes through the I/O loop: bounds the stack.
+constexpr unsigned kMaxInlineDepth = 8;
+// Bounds on how far ahead the deadline timer is armed (see HttpSession::arm_timer): never less
+// than this, so that absurdly short timeouts cannot make it spin, and never more than an hour.
+constexpr std::chrono::milliseconds kMinTimerSlack{10};
+constexpr std::chrono::hours kMaxTimerSlack{1};
+
+std::chrono::steady_clock::duration timer_slack_for(const HostServiceOptions& options) {
+  const auto shortest = std::min({options.header_timeout, options.body_timeout,
+                                  options.idle_timeout, options.write_timeout});
+  return std::clamp<std::chrono::steady_clock::duration>(shortest, kMinTimerSlack,
+                                                         kMaxTimerSlack);
+}
+
+bool would_block(const beast::error_code& ec) {
+  return ec == net::error::would_block || ec == net::error::try_again ||
+         ec == net::error::interrupted;
+}
+
+bool is_blank_char(char c) { return c == ' ' || c == '\t'; }
+
+// Appends "HTTP/x.y ### <reason>\r\n", as Beast's serializer writes a status line.
+void append_status_line(std::string& out, unsigned version, unsigned status) {
+  const auto digit = [](unsigned value) { return static_cast<char>('0' + value % 10); };
+  const std::array<char, 13> line{'H', 'T', 'T', 'P', '/', digit(version / 10), '.',
+                                  digit(version), ' ', digit(status / 100), digit(status / 10),
+                                  digit(status), ' '};
+  out.append(line.data(), line.size());
+  const auto reason = http::obsolete_reason(static_cast<http::status>(status));
+  out.append(reason.data(), reason.size()).append("\r\n");
+}
 
 // "GET, DELETE": the Allow header.
 std::string allow_header(const std::vector<HttpMethod>& methods) {
@@ -87,34 +122,72 @@ ServerResponse run_handler(const Route& route, const ServerRequest& request) {
 
 }  // namespace
 
-HttpSession::HttpSession(tcp::socket socket, std::shared_ptr<ServerState> state)
-    : state_(std::move(state)), stream_(std::move(socket)) {
+HttpSession::HttpSession(Socket socket, std::shared_ptr<ServerState> state)
+    : state_(std::move(state)),
+      socket_(std::move(socket)),
+      timer_(socket_.get_executor()),
+      timer_slack_(timer_slack_for(state_->options())) {
+  beast::error_code ignored;
   // Responses and stream lines are small writes that must go out at once, not wait for the
   // client's delayed ACK.
-  beast::error_code ignored;
-  stream_.socket().set_option(tcp::no_delay(true), ignored);
+  socket_.set_option(tcp::no_delay(true), ignored);
+  // Reads and writes on this thread never block: what would block goes to the reactor.
+  socket_.non_blocking(true, ignored);
 }
 
 HttpSession::~HttpSession() { state_->remove_session(this); }
 
 void HttpSession::start() {
-  net::dispatch(stream_.get_executor(),
+  net::dispatch(socket_.get_executor(),
                 [self = shared_from_this()] { self->wait_for_request(/*first=*/true); });
 }
 
 void HttpSession::close_if_idle() {
-  net::post(stream_.get_executor(), [self = shared_from_this()] {
+  net::post(socket_.get_executor(), [self = shared_from_this()] {
     if (self->phase_ == Phase::kIdle || self->phase_ == Phase::kClosing) self->do_close();
   });
 }
 
 void HttpSession::close() {
-  net::post(stream_.get_executor(), [self = shared_from_this()] { self->do_close(); });
+  net::post(socket_.get_executor(), [self = shared_from_this()] { self->do_close(); });
 }
 
 void HttpSession::cancel_stream() {
   stream_closed_.cancel(CancelReason::kShutdown, "the server is stopping");
 }
+
+// --- Deadlines ---
+//
+// One timer serves every step. It is armed for the nearest deadline or timer_slack_ from now,
+// whichever comes first: every step's deadline is at least timer_slack_ after the step begins,
+// so a new step (the next read, the response's write) never needs the timer brought forward,
+// and the common request costs no timer update at all. When the timer fires, a deadline that
+// has passed closes the connection (pending operations end with operation_aborted, as when a
+// timeout closed the stream); one still ahead re-arms it.
+
+void HttpSession::set_deadline(Clock::time_point deadline) {
+  deadline_ = deadline;
+  if (deadline < timer_at_) arm_timer(Clock::now());
+}
+
+void HttpSession::arm_timer(Clock::time_point now) {
+  timer_at_ = std::min(deadline_, now + timer_slack_);
+  const auto generation = ++timer_generation_;
+  timer_.expires_at(timer_at_);  // a wait already pending ends with operation_aborted
+  timer_.async_wait([self = shared_from_this(), generation](beast::error_code ec) {
+    self->on_timer(generation, ec);
+  });
+}
+
+void HttpSession::on_timer(std::uint64_t generation, beast::error_code ec) {
+  if (ec || generation != timer_generation_ || phase_ == Phase::kClosed) return;
+  timer_at_ = Clock::time_point::max();
+  const auto now = Clock::now();
+  if (deadline_ <= now) return do_close();  // the step in progress ran out of time
+  if (deadline_ != Clock::time_point::max()) arm_timer(now);
+}
+
+// --- Requests ---
 
 // A fresh connection has header_timeout from its accept to a complete header; a kept-alive one
 // may wait idle_timeout for a request to begin, then has header_timeout for the rest of it.
@@ -124,15 +197,30 @@ void HttpSession::wait_for_request(bool first) {
   const auto now = Clock::now();
   header_deadline_ = now + options.header_timeout;
   if (buffer_.size() > 0) return read_header();
-  stream_.expires_at(first ? header_deadline_ : now + options.idle_timeout);
-  stream_.async_read_some(
-      buffer_.prepare(kReadChunk),
-      beast::bind_front_handler(&HttpSession::on_request_start, shared_from_this(), first));
+  set_deadline(first ? header_deadline_ : now + options.idle_timeout);
+  receive_request_start(first);
 }
 
-void HttpSession::on_request_start(bool first, beast::error_code ec, std::size_t bytes) {
-  if (ec) return do_close();
+// Takes what has arrived without waiting; when nothing has yet, waits until the socket is
+// readable and tries again. (Only this thread polls this io_context, so a request arriving after
+// the receive found nothing is reported after the wait below is registered.)
+void HttpSession::receive_request_start(bool first) {
+  beast::error_code ec;
+  const std::size_t bytes = socket_.receive(buffer_.prepare(kReadChunk), 0, ec);
+  if (would_block(ec)) {
+    socket_.async_wait(Socket::wait_read,
+                       [self = shared_from_this(), first](beast::error_code wait_ec) {
+                         if (wait_ec) return self->do_close();
+                         self->receive_request_start(first);
+                       });
+    return;
+  }
   buffer_.commit(bytes);
+  on_request_start(first, ec);
+}
+
+void HttpSession::on_request_start(bool first, beast::error_code ec) {
+  if (ec) return do_close();
   if (!first) header_deadline_ = Clock::now() + state_->options().header_timeout;
   read_header();
 }
@@ -150,9 +238,9 @@ void HttpSession::read_header() {
     if (parser_->is_header_done()) return on_read_header({}, 0);
     if (ec && ec != http::error::need_more) return fail_read(ec);
   }
-  stream_.expires_at(header_deadline_);
+  set_deadline(header_deadline_);
   http::async_read_header(
-      stream_, buffer_, *parser_,
+      socket_, buffer_, *parser_,
       beast::bind_front_handler(&HttpSession::on_read_header, shared_from_this()));
 }
 
@@ -160,9 +248,9 @@ void HttpSession::on_read_header(beast::error_code ec, std::size_t) {
   if (ec) return fail_read(ec);
   if (parser_->is_done()) return handle_request();
   if (beast::iequals(parser_->get()[http::field::expect], "100-continue")) {
-    stream_.expires_after(state_->options().write_timeout);
+    set_deadline(Clock::now() + state_->options().write_timeout);
     net::async_write(
-        stream_, net::buffer(kContinue.data(), kContinue.size()),
+        socket_, net::buffer(kContinue.data(), kContinue.size()),
         beast::bind_front_handler(&HttpSession::on_continue_written, shared_from_this()));
     return;
   }
@@ -175,8 +263,8 @@ void HttpSession::on_continue_written(beast::error_code ec, std::size_t) {
 }
 
 void HttpSession::read_body() {
-  stream_.expires_after(state_->options().body_timeout);
-  http::async_read(stream_, buffer_, *parser_,
+  set_deadline(Clock::now() + state_->options().body_timeout);
+  http::async_read(socket_, buffer_, *parser_,
                    beast::bind_front_handler(&HttpSession::on_read_body, shared_from_this()));
 }
 
@@ -217,6 +305,7 @@ void HttpSession::fail_read(beast::error_code ec) {
 
 void HttpSession::handle_request() {
   phase_ = Phase::kHandling;
+  clear_deadline();  // a handler takes the time it takes
   active_ = state_->begin_request();
   auto& message = parser_->get();
   version_ = message.version();
@@ -268,7 +357,7 @@ void HttpSession::handle_request() {
   state_->run_handler([self = shared_from_this(), route = &route, request = std::move(request),
                        keep_alive] {
     ServerResponse response = run_handler(*route, request);
-    net::post(self->stream_.get_executor(),
+    net::post(self->socket_.get_executor(),
               [self, response = std::move(response), keep_alive]() mutable {
                 self->respond(std::move(response), keep_alive);
               });
@@ -277,24 +366,89 @@ void HttpSession::handle_request() {
 
 void HttpSession::respond(ServerResponse response, bool keep_alive) {
   const unsigned status = response.status >= 100 && response.status <= 999 ? response.status : 500;
-  res_ = {};
-  res_.version(version_);
-  res_.result(status);
-  res_.set(http::field::server, state_->server_name());
-  res_.set(http::field::content_type, response.content_type);
-  for (const auto& [name, value] : response.headers) res_.insert(name, value);
-  if (!bodiless(status)) res_.body() = std::move(response.body);
-  res_.keep_alive(keep_alive);
-  res_.prepare_payload();
-  if (head_) res_.body().clear();
-  stream_.expires_after(state_->options().write_timeout);
-  http::async_write(
-      stream_, res_,
-      beast::bind_front_handler(&HttpSession::on_write, shared_from_this(), keep_alive));
+  keep_alive_ = keep_alive;
+  set_deadline(Clock::now() + state_->options().write_timeout);
+  const std::string_view content_type = response.content_type;
+  const bool plain = response.headers.empty() && !bodiless(status) &&
+                     (content_type.empty() || (!is_blank_char(content_type.front()) &&
+                                               !is_blank_char(content_type.back())));
+  if (!plain) {
+    // Extra headers or a status without a body: Beast builds and writes the message.
+    res_ = {};
+    res_.version(version_);
+    res_.result(status);
+    res_.set(http::field::server, state_->server_name());
+    res_.set(http::field::content_type, response.content_type);
+    for (const auto& [name, value] : response.headers) res_.insert(name, value);
+    if (!bodiless(status)) res_.body() = std::move(response.body);
+    res_.keep_alive(keep_alive);
+    res_.prepare_payload();
+    if (head_) res_.body().clear();
+    http::async_write(
+        socket_, res_,
+        beast::bind_front_handler(&HttpSession::on_write, shared_from_this(), keep_alive));
+    return;
+  }
+  // The same bytes as Beast would write for that message (Server, Content-Type, Connection as
+  // keep_alive() sets it, Content-Length), serialized here at once.
+  out_.clear();
+  append_status_line(out_, version_, status);
+  out_.append("Server: ").append(state_->server_name()).append("\r\n");
+  out_.append("Content-Type: ").append(content_type).append("\r\n");
+  if (version_ < 11) {
+    if (keep_alive) out_.append("Connection: keep-alive\r\n");
+  } else if (!keep_alive) {
+    out_.append("Connection: close\r\n");
+  }
+  std::array<char, 24> length{};
+  const auto length_end =
+      std::to_chars(length.data(), length.data() + length.size(), response.body.size()).ptr;
+  out_.append("Content-Length: ").append(length.data(), length_end).append("\r\n\r\n");
+  if (head_) {
+    body_.clear();
+  } else {
+    body_ = std::move(response.body);
+  }
+  send_response();
+}
+
+// A non-blocking send first: a response the socket takes whole completes here, without the
+// reactor. Whatever is left goes out asynchronously.
+void HttpSession::send_response() {
+  std::array<net::const_buffer, 2> buffers{net::buffer(out_), net::buffer(body_)};
+  beast::error_code ec;
+  std::size_t sent = socket_.send(buffers, 0, ec);
+  if (would_block(ec)) {
+    ec = {};
+    sent = 0;
+  }
+  if (ec) return on_write(keep_alive_, ec, 0);
+  if (sent == out_.size() + body_.size()) {
+    if (inline_depth_ < kMaxInlineDepth) {
+      ++inline_depth_;
+      on_write(keep_alive_, {}, sent);
+      --inline_depth_;
+      return;
+    }
+    net::post(socket_.get_executor(), [self = shared_from_this(), keep_alive = keep_alive_] {
+      self->on_write(keep_alive, {}, 0);
+    });
+    return;
+  }
+  if (sent < buffers[0].size()) {
+    buffers[0] += sent;
+  } else {
+    buffers[1] += sent - buffers[0].size();
+    buffers[0] = {};
+  }
+  net::async_write(
+      socket_, buffers,
+      beast::bind_front_handler(&HttpSession::on_write, shared_from_this(), keep_alive_));
 }
 
 void HttpSession::on_write(bool keep_alive, beast::error_code ec, std::size_t) {
   active_.release();
+  std::string().swap(body_);
   if (ec) return do_close();
   if (!keep_alive || state_->stopping()) return linger();
   wait_for_request(/*first=*/false);
@@ -310,9 +464,9 @@ void HttpSession::start_stream(const Route& route, ServerRequest request) {
   stream_header_.keep_alive(false);
   stream_header_.chunked(true);
   stream_serializer_.emplace(stream_header_);
-  stream_.expires_after(state_->options().write_timeout);
+  set_deadline(Clock::now() + state_->options().write_timeout);
   http::async_write_header(
-      stream_, *stream_serializer_,
+      socket_, *stream_serializer_,
       [self = shared_from_this(), route = &route, request = std::move(request)](
           beast::error_code ec, std::size_t) { self->on_stream_header(route, request, ec); });
 }
@@ -324,13 +478,13 @@ void HttpSession::on_stream_header(const Route* route, const ServerRequest& requ
   const bool started = state_->spawn_stream(
       [writer, route, request] { writer->serve(route->stream_handler, request); });
   if (!started) return do_close();
-  stream_.expires_never();
+  clear_deadline();  // the stream lasts as long as its handler; each line has write_timeout
   watch_stream();
 }
 
 // A read kept pending for the whole stream: it ends with eof or an error when the client goes.
 void HttpSession::watch_stream() {
-  stream_.async_read_some(buffer_.prepare(kReadChunk),
+  socket_.async_read_some(buffer_.prepare(kReadChunk),
                           beast::bind_front_handler(&HttpSession::on_watch, shared_from_this()));
 }
 
@@ -340,7 +494,7 @@ void HttpSession::on_watch(beast::error_code ec, std::size_t) {
 }
 
 void HttpSession::post_line(std::string line, std::function<void(bool)> done) {
-  net::post(stream_.get_executor(),
+  net::post(socket_.get_executor(),
             [self = shared_from_this(), line = std::move(line), done = std::move(done)]() mutable {
               self->write_line(std::move(line), std::move(done));
             });
@@ -350,21 +504,22 @@ void HttpSession::write_line(std::string line, std::function<void(bool)> done) {
   if (phase_ != Phase::kStreaming) return done(false);
   auto chunk = std::make_shared<std::string>(chunk_of(line));
   writing_line_ = true;
-  stream_.expires_after(state_->options().write_timeout);
-  net::async_write(stream_, net::buffer(*chunk),
+  set_deadline(Clock::now() + state_->options().write_timeout);
+  net::async_write(socket_, net::buffer(*chunk),
                    [self = shared_from_this(), chunk, done = std::move(done)](
                        beast::error_code ec, std::size_t) { self->on_line_written(done, ec); });
 }
 
 void HttpSession::on_line_written(const std::function<void(bool)>& done, beast::error_code ec) {
   writing_line_ = false;
+  clear_deadline();
   done(!ec);
   if (ec) return do_close();
   if (end_requested_) end_stream();
 }
 
 void HttpSession::post_stream_end() {
-  net::post(stream_.get_executor(), [self = shared_from_this()] { self->end_stream(); });
+  net::post(socket_.get_executor(), [self = shared_from_this()] { self->end_stream(); });
 }
 
 void HttpSession::end_stream() {
@@ -374,9 +529,9 @@ void HttpSession::end_stream() {
     return;
   }
   phase_ = Phase::kClosing;
-  stream_.expires_after(state_->options().write_timeout);
+  set_deadline(Clock::now() + state_->options().write_timeout);
   net::async_write(
-      stream_, net::buffer(kLastChunk.data(), kLastChunk.size()),
+      socket_, net::buffer(kLastChunk.data(), kLastChunk.size()),
       [self = shared_from_this()](beast::error_code, std::size_t) { self->do_close(); });
 }
 
@@ -384,15 +539,15 @@ void HttpSession::end_stream() {
 void HttpSession::linger() {
   phase_ = Phase::kClosing;
   beast::error_code ec;
-  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  socket_.shutdown(tcp::socket::shutdown_send, ec);
   if (ec) return do_close();
   buffer_.consume(buffer_.size());
-  stream_.expires_after(kLingerTimeout);
+  set_deadline(Clock::now() + kLingerTimeout);
   drain();
 }
 
 void HttpSession::drain() {
-  stream_.async_read_some(buffer_.prepare(kReadChunk),
+  socket_.async_read_some(buffer_.prepare(kReadChunk),
                           beast::bind_front_handler(&HttpSession::on_drain, shared_from_this()));
 }
 
@@ -404,11 +559,13 @@ void HttpSession::on_drain(beast::error_code ec, std::size_t) {
 void HttpSession::do_close() {
   if (phase_ == Phase::kClosed) return;
   phase_ = Phase::kClosed;
+  clear_deadline();
+  timer_.cancel();
   stream_closed_.cancel(state_->stopping() ? CancelReason::kShutdown : CancelReason::kUser,
                         "the connection closed");
   beast::error_code ec;
-  stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-  stream_.close();
+  socket_.shutdown(tcp::socket::shutdown_both, ec);
+  socket_.close(ec);
   active_.release();
 }
 

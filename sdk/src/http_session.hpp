@@ -1,11 +1,21 @@
-// HttpSession (private to the SDK): one HostService connection. Owns its beast::tcp_stream (on
-// a strand of its own), read buffer, request parser and response; reads requests with a
-// timeout per step (idle, header, body, write), routes them, checks auth, runs the handler and
-// writes the answer, keeping the connection alive when both sides want it. A streaming route's
-// response is chunked NDJSON fed by an NdjsonStream on a thread of its own, while a pending read
-// notices the client leaving. Public calls are thread-safe; the rest runs on the strand.
+// HttpSession (private to the SDK): one HostService connection. Owns its socket (on the
+// executor of its I/O thread's io_context, which only that thread runs: an implicit strand),
+// read buffer, request parser and response; reads requests with a deadline per step (idle,
+// header, body, write), routes them, checks auth, runs the handler and writes the answer,
+// keeping the connection alive when both sides want it. A streaming route's response is chunked
+// NDJSON fed by an NdjsonStream on a thread of its own, while a pending read notices the client
+// leaving. Public calls are thread-safe; the rest runs on the I/O thread.
+//
+// The common case costs no reactor round trip and no timer update: a request already received is
+// read and parsed at once, a quick route answers on the spot, and the response goes out with a
+// non-blocking send; only what would block waits on the reactor. The step deadlines share one
+// timer, checked lazily: it is armed no later than the nearest deadline could be, and when it
+// fires it closes the connection if the deadline has passed, else re-arms for what is left.
 #pragma once
 
+#include <boost/asio/basic_stream_socket.hpp>
+#include <boost/asio/basic_waitable_timer.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -24,7 +34,11 @@ namespace ktrdr::detail {
 
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
-  HttpSession(boost::asio::ip::tcp::socket socket, std::shared_ptr<ServerState> state);
+  using Executor = boost::asio::io_context::executor_type;
+  using Socket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, Executor>;
+
+  // `socket` is on the executor of an io_context run by one thread only.
+  HttpSession(Socket socket, std::shared_ptr<ServerState> state);
   ~HttpSession();
   HttpSession(const HttpSession&) = delete;
   HttpSession& operator=(const HttpSession&) = delete;
@@ -36,7 +50,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   // Closes the connection whatever it is doing (pending operations end with operation_aborted).
   void close();
   // Cancels the stream's closed() token now, with reason shutdown (stop() calls it first, so a
-  // streaming handler hears of the stop even while the strand is busy).
+  // streaming handler hears of the stop even while the I/O thread is busy).
   void cancel_stream();
 
   // For NdjsonStream, from its thread: the token cancelled when this connection closes;
@@ -49,9 +63,18 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
  private:
   enum class Phase { kIdle, kReading, kHandling, kStreaming, kClosing, kClosed };
   using Clock = std::chrono::steady_clock;
+  using Timer =
+      boost::asio::basic_waitable_timer<Clock, boost::asio::wait_traits<Clock>, Executor>;
+
+  // The deadline of the step in progress (Clock::time_point::max(): none).
+  void set_deadline(Clock::time_point deadline);
+  void clear_deadline() { deadline_ = Clock::time_point::max(); }
+  void arm_timer(Clock::time_point now);
+  void on_timer(std::uint64_t generation, boost::beast::error_code ec);
 
   void wait_for_request(bool first);
-  void on_request_start(bool first, boost::beast::error_code ec, std::size_t bytes);
+  void receive_request_start(bool first);
+  void on_request_start(bool first, boost::beast::error_code ec);
   void read_header();
   void on_read_header(boost::beast::error_code ec, std::size_t bytes);
   void on_continue_written(boost::beast::error_code ec, std::size_t bytes);
@@ -61,6 +84,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void handle_request();
 
   void respond(ServerResponse response, bool keep_alive);
+  // Sends out_: at once when the socket takes it all, else the rest asynchronously.
+  void send_response();
   void on_write(bool keep_alive, boost::beast::error_code ec, std::size_t bytes);
 
   void start_stream(const Route& route, ServerRequest request);
@@ -78,10 +103,20 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void do_close();
 
   const std::shared_ptr<ServerState> state_;
-  boost::beast::tcp_stream stream_;
+  Socket socket_;
+  Timer timer_;
+  // How far ahead the timer may be armed: no step's deadline can be nearer than this, so a new
+  // step never has to bring the timer forward.
+  const Clock::duration timer_slack_;
+  Clock::time_point deadline_ = Clock::time_point::max();
+  Clock::time_point timer_at_ = Clock::time_point::max();  // max: not armed
+  std::uint64_t timer_generation_ = 0;                     // the wait that counts
+
   boost::beast::flat_buffer buffer_;  // must persist between reads (pipelined requests)
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   boost::beast::http::response<boost::beast::http::string_body> res_;
+  std::string out_;   // a response's status line and header, sent by send_response()
+  std::string body_;  // and its body
   boost::beast::http::response<boost::beast::http::empty_body> stream_header_;
   std::optional<boost::beast::http::response_serializer<boost::beast::http::empty_body>>
       stream_serializer_;
@@ -89,6 +124,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   Clock::time_point header_deadline_;
   unsigned version_ = 11;  // the request's HTTP version, echoed in the response
   bool head_ = false;      // the request is a HEAD: the response has no body
+  bool keep_alive_ = false;     // of the response being sent
+  unsigned inline_depth_ = 0;   // requests answered inline, one inside the other's completion
   bool writing_line_ = false;
   bool end_requested_ = false;  // the handler returned while a line was being written
   ServerState::ActiveRequest active_;

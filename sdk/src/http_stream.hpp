@@ -1,5 +1,5 @@
 // NdjsonStream (private to the SDK): the StreamWriter a streaming handler gets. Each write_line
-// hands one line to the session's strand and blocks until it is written or the connection is
+// hands one line to the session's I/O thread and blocks until it is written or the connection is
 // gone. serve() runs the handler on the calling (stream) thread and then ends the response.
 // Thread-safe; writes are sent one at a time in call order.
 #pragma once

@@ -379,6 +379,38 @@ TEST_CASE("slow and idle clients are disconnected after their timeouts", "[sdk][
   CHECK(RawHttpClient(server.port()).request("GET", "/ok").status == 200);
 }
 
+TEST_CASE("a client that stalls its body or stops reading is disconnected after its timeout",
+          "[sdk][http]") {
+  HostServiceOptions options;
+  options.body_timeout = 100ms;
+  options.write_timeout = 100ms;
+  HostService server(options);
+  server.route(HttpMethod::kPost, "/echo", ok_handler, false);
+  server.route(
+      HttpMethod::kGet, "/big",
+      [](const ServerRequest&) {
+        ServerResponse response;
+        response.body.assign(64u << 20, 'x');
+        response.content_type = "text/plain";
+        return response;
+      },
+      false);
+  start(server);
+  RawHttpClient client(server.port());
+
+  SECTION("a body that stops half-way") {
+    client.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n0123456789");
+    CHECK(client.closed_by_server(kPromptly));
+  }
+  SECTION("a response the client does not read") {
+    client.send_request("GET", "/big");
+    // Far longer than the write timeout: the socket buffers fill and the server's write stalls.
+    std::this_thread::sleep_for(500ms);
+    CHECK(client.closed_by_server(kPromptly));
+  }
+  CHECK(RawHttpClient(server.port()).request("GET", "/ok").status == 404);
+}
+
 TEST_CASE("a bearer token guards the routes that require auth", "[sdk][http]") {
   HostServiceOptions options;
   options.bearer_token = "s3cret-token";
