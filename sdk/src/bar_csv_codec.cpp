@@ -1,14 +1,21 @@
-// Hand-rolled CSV codec for bars: the whole text in one pass, std::from_chars / std::to_chars for
-// numbers and fixed-format ISO timestamps with days-from-civil arithmetic (no locale, no streams).
+// Hand-rolled CSV codec for bars: std::from_chars / std::to_chars for numbers and fixed-format ISO
+// timestamps with days-from-civil arithmetic (no locale, no streams). Reading takes plain lines
+// (plain decimals, single commas) by a fast path that reads each field once, and any other line by
+// the general path that also names faults; big texts are read in parts on several threads.
 #include "bar_csv_codec.hpp"
 
 #include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
+#include <exception>
 #include <limits>
 #include <optional>
+#include <system_error>
+#include <thread>
+#include <vector>
 
 namespace ktrdr::detail {
 
@@ -68,11 +75,8 @@ bool read_digits(const char* p, int n, unsigned& out) noexcept {
   return true;
 }
 
-// "YYYY-MM-DDTHH:MM:SSZ", or "YYYY-MM-DD" when `date_only_ok`. Ranges are checked.
-std::optional<sys_seconds> parse_timestamp(std::string_view s, bool date_only_ok) noexcept {
-  const bool full = s.size() == 20;
-  if (!full && !(date_only_ok && s.size() == 10)) return std::nullopt;
-  const char* p = s.data();
+// "YYYY-MM-DD" at p, range-checked: its days since 1970-01-01.
+std::optional<std::int64_t> parse_date(const char* p) noexcept {
   unsigned year = 0;
   unsigned month = 0;
   unsigned day = 0;
@@ -81,19 +85,35 @@ std::optional<sys_seconds> parse_timestamp(std::string_view s, bool date_only_ok
     return std::nullopt;
   }
   if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month)) return std::nullopt;
+  return days_from_civil(year, month, day);
+}
+
+// "THH:MM:SSZ" at p, range-checked: its seconds since midnight.
+std::optional<std::int64_t> parse_time_of_day(const char* p) noexcept {
   unsigned hour = 0;
   unsigned minute = 0;
   unsigned second = 0;
-  if (full) {
-    if (p[10] != 'T' || !read_digits(p + 11, 2, hour) || p[13] != ':' ||
-        !read_digits(p + 14, 2, minute) || p[16] != ':' || !read_digits(p + 17, 2, second) ||
-        p[19] != 'Z' || hour > 23 || minute > 59 || second > 59) {
-      return std::nullopt;
-    }
+  if (p[0] != 'T' || !read_digits(p + 1, 2, hour) || p[3] != ':' ||
+      !read_digits(p + 4, 2, minute) || p[6] != ':' || !read_digits(p + 7, 2, second) ||
+      p[9] != 'Z' || hour > 23 || minute > 59 || second > 59) {
+    return std::nullopt;
   }
-  const std::int64_t secs =
-      days_from_civil(year, month, day) * kSecondsPerDay + hour * 3600 + minute * 60 + second;
-  return sys_seconds(std::chrono::seconds(secs));
+  return std::int64_t{hour} * 3600 + minute * 60 + second;
+}
+
+// "YYYY-MM-DDTHH:MM:SSZ", or "YYYY-MM-DD" when `date_only_ok`. Ranges are checked.
+std::optional<sys_seconds> parse_timestamp(std::string_view s, bool date_only_ok) noexcept {
+  const bool full = s.size() == 20;
+  if (!full && !(date_only_ok && s.size() == 10)) return std::nullopt;
+  const auto days = parse_date(s.data());
+  if (!days) return std::nullopt;
+  std::int64_t seconds_of_day = 0;
+  if (full) {
+    const auto time = parse_time_of_day(s.data() + 10);
+    if (!time) return std::nullopt;
+    seconds_of_day = *time;
+  }
+  return sys_seconds(std::chrono::seconds(*days * kSecondsPerDay + seconds_of_day));
 }
 
 // A field as a double; empty means missing (NaN).
@@ -140,6 +160,245 @@ char* write_two(char* p, unsigned v) noexcept {
   return p + 2;
 }
 
+// Exact powers of ten, for the plain numbers' fast path.
+constexpr std::array<double, 23> kPowersOfTen{1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                              1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                              1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+constexpr std::uint64_t kMaxExactMantissa = std::uint64_t{1} << 53;
+
+bool is_digit(char c) noexcept { return static_cast<unsigned>(c - '0') < 10U; }
+
+// A plain number at p — `-?D+(\.D+)?` (D a decimal digit), read up to the first character that
+// is not part of it — or nothing at all (an empty field, NaN). Sets `out` to what std::from_chars
+// reads from those characters and returns the end of them; nullptr for any other form (the
+// general path then reads the line). Mantissas of up to 2^53 with up to 22 decimals are divided
+// out exactly (Clinger's fast path: one correctly rounded division of exact operands); longer
+// ones go through std::from_chars.
+const char* parse_plain_number(const char* p, const char* end, double& out) noexcept {
+  const char* const first = p;
+  const bool negative = p < end && *p == '-';
+  if (negative) ++p;
+  std::uint64_t mantissa = 0;
+  const char* const int_begin = p;
+  while (p < end && is_digit(*p)) mantissa = mantissa * 10 + static_cast<unsigned>(*p++ - '0');
+  const auto int_digits = static_cast<std::size_t>(p - int_begin);
+  std::size_t frac_digits = 0;
+  if (p < end && *p == '.') {
+    ++p;
+    const char* const frac_begin = p;
+    while (p < end && is_digit(*p)) mantissa = mantissa * 10 + static_cast<unsigned>(*p++ - '0');
+    frac_digits = static_cast<std::size_t>(p - frac_begin);
+    if (frac_digits == 0 || int_digits == 0) return nullptr;
+  } else if (int_digits == 0) {
+    if (negative) return nullptr;
+    out = std::numeric_limits<double>::quiet_NaN();
+    return p;
+  }
+  // 19 digits always fit in 64 bits; beyond that the mantissa above has wrapped.
+  if (int_digits + frac_digits > 19 || mantissa > kMaxExactMantissa ||
+      frac_digits >= kPowersOfTen.size()) {
+    const auto [ptr, ec] = std::from_chars(first, p, out);
+    return ec == std::errc{} && ptr == p ? p : nullptr;
+  }
+  const auto exact = static_cast<double>(mantissa);
+  const double value = frac_digits == 0 ? exact : exact / kPowersOfTen[frac_digits];
+  out = negative ? -value : value;
+  return p;
+}
+
+// The date of the last timestamp read, as consecutive bars mostly share one: checked once.
+struct LastDate {
+  bool read = false;            // whether text and days hold a date yet
+  std::array<char, 10> text{};  // "YYYY-MM-DD"
+  std::int64_t days = 0;
+};
+
+// The bar of a plain line at `line` (a timestamp, then five plain numbers or empty fields, all
+// separated by single commas, then "\n", "\r\n", "\r" at the end of the text, or the end) and
+// the start of the next line; nullptr for any other line, which the general path then reads.
+// Whatever it accepts, the general path reads the same way (the timestamp as parse_timestamp
+// does, its date taken from `last` when it is the same text).
+const char* parse_plain_line(const char* line, const char* end, bool date_only_ok, LastDate& last,
+                             Bar& bar) noexcept {
+  const auto length = static_cast<std::size_t>(end - line);
+  std::size_t stamp_length = 0;
+  if (length > 20 && line[20] == ',') {
+    stamp_length = 20;
+  } else if (date_only_ok && length > 10 && line[10] == ',') {
+    stamp_length = 10;
+  } else {
+    return nullptr;
+  }
+  if (!last.read || std::memcmp(line, last.text.data(), last.text.size()) != 0) {
+    const auto days = parse_date(line);
+    if (!days) return nullptr;
+    std::memcpy(last.text.data(), line, last.text.size());
+    last.days = *days;
+    last.read = true;
+  }
+  std::int64_t seconds_of_day = 0;
+  if (stamp_length == 20) {
+    const auto time = parse_time_of_day(line + 10);
+    if (!time) return nullptr;
+    seconds_of_day = *time;
+  }
+  bar.timestamp = sys_seconds(std::chrono::seconds(last.days * kSecondsPerDay + seconds_of_day));
+  const char* p = line + stamp_length + 1;
+  double* const targets[] = {&bar.open, &bar.high, &bar.low, &bar.close, &bar.volume};
+  for (std::size_t column = 0; column < 4; ++column) {
+    p = parse_plain_number(p, end, *targets[column]);
+    if (p == nullptr || p == end || *p != ',') return nullptr;
+    ++p;
+  }
+  p = parse_plain_number(p, end, bar.volume);
+  if (p == nullptr) return nullptr;
+  if (p == end) return end;
+  if (*p == '\n') return p + 1;
+  if (*p == '\r') {
+    if (p + 1 == end) return end;
+    if (p[1] == '\n') return p + 2;
+  }
+  return nullptr;
+}
+
+// Newlines in [p, end), eight bytes at a time.
+std::size_t count_newlines(const char* p, const char* end) noexcept {
+  constexpr std::uint64_t kOnes = 0x0101010101010101;
+  constexpr std::uint64_t kLow7 = 0x7F7F7F7F7F7F7F7F;
+  constexpr std::uint64_t kHigh = 0x8080808080808080;
+  std::size_t count = 0;
+  for (; end - p >= 8; p += 8) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, p, sizeof word);
+    const std::uint64_t x = word ^ (kOnes * static_cast<unsigned char>('\n'));
+    // The top bit of each byte of x that is zero (no carries cross bytes).
+    const std::uint64_t zero = ~(((x & kLow7) + kLow7) | x) & kHigh;
+    count += static_cast<std::size_t>(((zero >> 7) * kOnes) >> 56);
+  }
+  for (; p < end; ++p) count += *p == '\n' ? 1 : 0;
+  return count;
+}
+
+// The line at `cursor` without its "\n" (and one "\r" before it); moves `cursor` past it.
+std::string_view next_line(const char*& cursor, const char* end) noexcept {
+  const auto* nl =
+      static_cast<const char*>(std::memchr(cursor, '\n', static_cast<std::size_t>(end - cursor)));
+  const char* line_end = nl != nullptr ? nl : end;
+  std::string_view line(cursor, static_cast<std::size_t>(line_end - cursor));
+  if (line.ends_with('\r')) line.remove_suffix(1);
+  cursor = nl != nullptr ? nl + 1 : end;
+  return line;
+}
+
+// The general path: one non-blank line, any spelling, into `bar`, or the error naming its fault.
+std::optional<Error> parse_line(std::string_view line, std::size_t line_number, bool date_only_ok,
+                                const ParseErrors& errors, Bar& bar) {
+  const char* field = line.data();
+  const char* const line_end = field + line.size();
+  std::array<std::string_view, kColumns.size()> fields;
+  for (std::size_t column = 0; column < kColumns.size(); ++column) {
+    const bool last = column + 1 == kColumns.size();
+    const auto* comma = static_cast<const char*>(
+        std::memchr(field, ',', static_cast<std::size_t>(line_end - field)));
+    if (last && comma != nullptr) {
+      return errors.at(line_number, "too many columns: expected " +
+                                        std::to_string(kColumns.size()) + ", found " +
+                                        std::to_string(count_columns(line)));
+    }
+    if (!last && comma == nullptr) {
+      return errors.at(line_number,
+                       "missing column " + std::string(kColumns[column + 1]) + ": expected " +
+                           std::to_string(kColumns.size()) + " columns, found " +
+                           std::to_string(count_columns(line)),
+                       kColumns[column + 1]);
+    }
+    const char* field_end = last ? line_end : comma;
+    fields[column] = std::string_view(field, static_cast<std::size_t>(field_end - field));
+    field = field_end + 1;
+  }
+
+  const auto timestamp = parse_timestamp(fields[0], date_only_ok);
+  if (!timestamp) {
+    return errors.at(line_number,
+                     "bad timestamp \"" + std::string(fields[0]) +
+                         "\" in column timestamp: expected YYYY-MM-DDTHH:MM:SSZ (UTC)" +
+                         (date_only_ok ? " or YYYY-MM-DD" : ""),
+                     kColumns[0], fields[0]);
+  }
+  bar.timestamp = *timestamp;
+  double* const targets[] = {&bar.open, &bar.high, &bar.low, &bar.close, &bar.volume};
+  for (std::size_t column = 1; column < kColumns.size(); ++column) {
+    const std::string_view f = fields[column];
+    if (!parse_number(f.data(), f.data() + f.size(), *targets[column - 1])) {
+      return errors.at(
+          line_number,
+          "bad number \"" + std::string(f) + "\" in column " + std::string(kColumns[column]),
+          kColumns[column], f);
+    }
+  }
+  return std::nullopt;
+}
+
+// Appends the bars of the lines in [p, end) (whole lines; the first is line first_line + 1) to
+// `series`: plain lines by the fast path, the others by the general one. The first fault ends it.
+std::optional<Error> parse_lines(const char* p, const char* const end, std::size_t first_line,
+                                 bool date_only_ok, const ParseErrors& errors, BarSeries& series) {
+  std::size_t line_number = first_line;
+  Bar bar;
+  LastDate last;
+  while (p < end) {
+    ++line_number;
+    if (const char* next = parse_plain_line(p, end, date_only_ok, last, bar)) {
+      series.append(bar);
+      p = next;
+      continue;
+    }
+    const std::string_view line = next_line(p, end);
+    if (line.empty()) continue;
+    if (auto fault = parse_line(line, line_number, date_only_ok, errors, bar)) return fault;
+    series.append(bar);
+  }
+  return std::nullopt;
+}
+
+// Texts are parsed in parts on several threads only when each part gets this much: for smaller
+// texts the threads' start, the line count and the final copy would eat the gain, and a thread
+// that has to wait for a busy core would lose time.
+constexpr std::size_t kMinPartBytes = std::size_t{4} << 20;
+constexpr std::size_t kMaxParts = 8;
+
+std::size_t parts_for(std::size_t bytes) {
+  static const std::size_t cores = std::max(1U, std::thread::hardware_concurrency());
+  return std::clamp<std::size_t>(bytes / kMinPartBytes, 1, std::min(cores, kMaxParts));
+}
+
+// Runs task(0) here and task(1), ..., task(n - 1) on threads of their own (here too when no
+// thread can be started); waits for all, then rethrows the first exception any threw.
+template <typename Task>
+void run_parts(std::size_t n, Task& task) {
+  std::vector<std::exception_ptr> failures(n);
+  auto guarded = [&](std::size_t k) {
+    try {
+      task(k);
+    } catch (...) {
+      failures[k] = std::current_exception();
+    }
+  };
+  std::vector<std::thread> threads;
+  threads.reserve(n);
+  try {
+    for (std::size_t k = 1; k < n; ++k) threads.emplace_back(guarded, k);
+  } catch (const std::system_error&) {
+    // Too many threads: what did not start runs here.
+  }
+  guarded(0);
+  for (std::size_t k = threads.size() + 1; k < n; ++k) guarded(k);
+  for (std::thread& thread : threads) thread.join();
+  for (const std::exception_ptr& failure : failures) {
+    if (failure) std::rethrow_exception(failure);
+  }
+}
+
 }  // namespace
 
 Result<BarSeries> parse_bar_csv(std::string_view text, std::string_view file, std::string symbol,
@@ -149,82 +408,62 @@ Result<BarSeries> parse_bar_csv(std::string_view text, std::string_view file, st
   const char* p = text.data();
   const char* const end = p + text.size();
 
-  auto next_line = [&](const char*& cursor) {
-    const auto* nl =
-        static_cast<const char*>(std::memchr(cursor, '\n', static_cast<std::size_t>(end - cursor)));
-    const char* line_end = nl != nullptr ? nl : end;
-    std::string_view line(cursor, static_cast<std::size_t>(line_end - cursor));
-    if (line.ends_with('\r')) line.remove_suffix(1);
-    cursor = nl != nullptr ? nl + 1 : end;
-    return line;
-  };
-
   if (text.empty()) {
     return errors.at(1, "empty file: expected the header \"" + std::string(kBarCsvHeader) + "\"");
   }
-  const std::string_view header = next_line(p);
+  const std::string_view header = next_line(p, end);
   if (header != kBarCsvHeader) {
     return errors.at(1, "wrong header: expected \"" + std::string(kBarCsvHeader) + "\", found \"" +
                             std::string(header) + "\"");
   }
-
-  // One line per bar, so counting newlines sizes the columns exactly.
-  const auto newlines = static_cast<std::size_t>(std::count(p, end, '\n'));
-  BarSeries series(std::move(symbol), timeframe);
-  series.reserve(newlines + 1);
-
   const bool date_only_ok = is_daily_or_longer(timeframe);
-  std::size_t line_number = 1;
-  while (p < end) {
-    ++line_number;
-    const std::string_view line = next_line(p);
-    if (line.empty()) continue;
-    const char* field = line.data();
-    const char* const line_end = field + line.size();
-    std::array<std::string_view, kColumns.size()> fields;
-    for (std::size_t column = 0; column < kColumns.size(); ++column) {
-      const bool last = column + 1 == kColumns.size();
-      const auto* comma = static_cast<const char*>(
-          std::memchr(field, ',', static_cast<std::size_t>(line_end - field)));
-      if (last && comma != nullptr) {
-        return errors.at(line_number, "too many columns: expected " +
-                                          std::to_string(kColumns.size()) + ", found " +
-                                          std::to_string(count_columns(line)));
-      }
-      if (!last && comma == nullptr) {
-        return errors.at(line_number,
-                         "missing column " + std::string(kColumns[column + 1]) + ": expected " +
-                             std::to_string(kColumns.size()) + " columns, found " +
-                             std::to_string(count_columns(line)),
-                         kColumns[column + 1]);
-      }
-      const char* field_end = last ? line_end : comma;
-      fields[column] = std::string_view(field, static_cast<std::size_t>(field_end - field));
-      field = field_end + 1;
-    }
+  const char* const body = p;
 
-    Bar bar;
-    const auto timestamp = parse_timestamp(fields[0], date_only_ok);
-    if (!timestamp) {
-      return errors.at(line_number,
-                       "bad timestamp \"" + std::string(fields[0]) +
-                           "\" in column timestamp: expected YYYY-MM-DDTHH:MM:SSZ (UTC)" +
-                           (date_only_ok ? " or YYYY-MM-DD" : ""),
-                       kColumns[0], fields[0]);
+  // Big texts: split at line starts into parts, count each part's lines (one bar per line at
+  // most, so the columns are sized once), parse the parts side by side, and append them in
+  // order to the first. A part that fails sends the whole text through the one-thread path
+  // below, whose error then names the right line.
+  const std::size_t parts = parts_for(static_cast<std::size_t>(end - body));
+  if (parts > 1) {
+    std::vector<const char*> bounds(parts + 1, end);
+    bounds[0] = body;
+    for (std::size_t k = 1; k < parts; ++k) {
+      const char* at = std::max(
+          bounds[k - 1],
+          body + static_cast<std::ptrdiff_t>(static_cast<std::size_t>(end - body) * k / parts));
+      const auto* nl =
+          static_cast<const char*>(std::memchr(at, '\n', static_cast<std::size_t>(end - at)));
+      bounds[k] = nl != nullptr ? nl + 1 : end;
     }
-    bar.timestamp = *timestamp;
-    double* const targets[] = {&bar.open, &bar.high, &bar.low, &bar.close, &bar.volume};
-    for (std::size_t column = 1; column < kColumns.size(); ++column) {
-      const std::string_view f = fields[column];
-      if (!parse_number(f.data(), f.data() + f.size(), *targets[column - 1])) {
-        return errors.at(
-            line_number,
-            "bad number \"" + std::string(f) + "\" in column " + std::string(kColumns[column]),
-            kColumns[column], f);
+    std::vector<std::size_t> lines(parts);
+    auto count = [&](std::size_t k) { lines[k] = count_newlines(bounds[k], bounds[k + 1]) + 1; };
+    run_parts(parts, count);
+    std::vector<BarSeries> pieces;
+    pieces.reserve(parts);
+    for (std::size_t k = 0; k < parts; ++k) pieces.emplace_back(symbol, timeframe);
+    std::vector<char> failed(parts, 0);
+    auto parse = [&](std::size_t k) {
+      std::size_t room = lines[k];
+      if (k == 0) {
+        for (std::size_t other = 1; other < parts; ++other) room += lines[other];
       }
+      pieces[k].reserve(room);
+      failed[k] =
+          parse_lines(bounds[k], bounds[k + 1], 1, date_only_ok, errors, pieces[k]).has_value();
+    };
+    run_parts(parts, parse);
+    if (std::find(failed.begin(), failed.end(), 1) == failed.end()) {
+      BarSeries series = std::move(pieces[0]);
+      for (std::size_t k = 1; k < parts; ++k) {
+        for (std::size_t i = 0; i < pieces[k].size(); ++i) series.append(pieces[k][i]);
+      }
+      return series;
     }
-    series.append(bar);
   }
+
+  BarSeries series(std::move(symbol), timeframe);
+  series.reserve(count_newlines(body, end) + 1);
+  if (auto fault = parse_lines(body, end, 1, date_only_ok, errors, series)) return *fault;
   return series;
 }
 

@@ -396,6 +396,39 @@ TEST_CASE("save then read gives back the same bars bit for bit", "[sdk][data][st
   }
 }
 
+TEST_CASE("a file large enough to be parsed in parts reads like one parsed whole",
+          "[sdk][data][store]") {
+  // Over 8 MiB: on two or more cores the parser splits it between threads.
+  std::mt19937_64 rng(3);
+  BarSeries big("SYN", Timeframe::k1m);
+  const auto start = ts("2021-03-01T00:00:00Z");
+  double price = 100.0;
+  for (std::int64_t i = 0; i < 200'000; ++i) {
+    const double open = price;
+    price = std::round((price + static_cast<double>(rng() % 201) / 1000.0 - 0.1) * 1000.0) / 1000.0;
+    big.append(Bar{start + std::chrono::minutes(i), open, std::max(open, price) + 0.01,
+                   std::min(open, price) - 0.01, price, static_cast<double>(rng() % 100000)});
+  }
+  TempDir dir;
+  const CsvBarStore store(dir.path());
+  REQUIRE(store.save(big).ok());
+  std::string text = read_bytes(*store.path_for("SYN", Timeframe::k1m));
+  REQUIRE(text.size() > (std::size_t{8} << 20));
+  auto whole = CsvBarStore::parse(text, "big.csv", "SYN", Timeframe::k1m);
+  REQUIRE(whole.ok());
+  CHECK(bit_identical(*whole, big));
+
+  // A fault near the end is reported at its own line, as a single-threaded parse would.
+  const std::size_t line = 190'000;  // the header is line 1, bar i is on line i + 2
+  std::size_t at = 0;
+  for (std::size_t n = 1; n < line; ++n) at = text.find('\n', at) + 1;
+  text.replace(text.find(',', at) + 1, 0, "x");
+  auto broken = CsvBarStore::parse(text, "big.csv", "SYN", Timeframe::k1m);
+  REQUIRE_FALSE(broken.ok());
+  CHECK(broken.error().code == ErrorCode::kParse);
+  CHECK(broken.error().get("line") == std::to_string(line));
+}
+
 TEST_CASE("a save that fails midway leaves the old file byte-identical and no temp file",
           "[sdk][data][store]") {
   TempDir dir;

@@ -1,13 +1,16 @@
 // QualityChecker: row checks on the series as stored, time-series checks on its sorted distinct
-// bars (rolling medians over a centred window, a block at a time), the two halves on two threads
-// for long series, and the repairs.
+// bars (rolling medians over a centred window, computed only where they can matter), the checks
+// shared out between two threads for long series, and the repairs.
 #include "quality_checker.hpp"
 
 #include <algorithm>
+#include <array>
+#include <atomic>
 #include <charconv>
 #include <cmath>
 #include <exception>
 #include <functional>
+#include <iterator>
 #include <limits>
 #include <numeric>
 #include <optional>
@@ -34,6 +37,8 @@ using std::chrono::sys_seconds;
 // The floor of a rolling MAD, as a fraction of the rolling median: flat stretches (MAD 0) would
 // otherwise make any tick an outlier.
 constexpr double kMinMadFraction = 0.0005;
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
 
 // Collects the offending timestamps of one check.
 class Finding {
@@ -251,30 +256,62 @@ class DistinctBars {
   std::vector<double> volumes_;
 };
 
-// Rolling medians are computed this many at a time, into buffers that stay in cache.
-constexpr std::size_t kMedianBlock = 2048;
-
-constexpr double kNoMad = std::numeric_limits<double>::quiet_NaN();
-
-// Calls judge(i, median, mad) for each bar i in order, with the rolling median (and MAD, when
-// asked; else NaN) of `values` at i.
-template <typename Judge>
-void for_each_rolling(std::span<const double> values, std::size_t window, bool with_mad,
-                      Judge&& judge) {
-  RollingMedian rolling(values, window, with_mad);
-  std::vector<double> median(kMedianBlock);
-  std::vector<double> mad(with_mad ? kMedianBlock : 0);
-  while (rolling.done() < rolling.size()) {
-    const std::size_t first = rolling.done();
-    const std::size_t count = rolling.next(median, mad);
-    for (std::size_t k = 0; k < count; ++k) {
-      judge(first + k, median[k], with_mad ? mad[k] : kNoMad);
+// Bounds of each window's finite values (the window of i being that of RollingMedian), cheap to
+// look up: the values are cut into blocks of window / 2 + 1, and the bounds of a window are those
+// of the (at most three) blocks it overlaps — a superset of the window, so its low is at most
+// the window's lowest value and its high at least the highest. They let a check skip the windows
+// whose median (being one of the values) cannot make a finding.
+class WindowBounds {
+ public:
+  WindowBounds(std::span<const double> values, std::size_t window)
+      : n_(values.size()), half_(std::max<std::size_t>(window, 1) / 2), block_(half_ + 1) {
+    const std::size_t blocks = (n_ + block_ - 1) / block_;
+    low_.assign(blocks, kInf);
+    high_.assign(blocks, -kInf);
+    positive_low_.assign(blocks, kInf);
+    for (std::size_t i = 0; i < n_; ++i) {
+      const double v = values[i];
+      if (!std::isfinite(v)) continue;
+      const std::size_t b = i / block_;
+      low_[b] = std::min(low_[b], v);
+      high_[b] = std::max(high_[b], v);
+      if (v > 0.0) positive_low_[b] = std::min(positive_low_[b], v);
     }
   }
-}
+
+  struct Bounds {
+    double low = kInf;           // +inf when the blocks hold no finite value
+    double high = -kInf;         // -inf then
+    double positive_low = kInf;  // of the values > 0; +inf when there are none
+  };
+
+  // Precondition: i < the number of values.
+  Bounds around(std::size_t i) const noexcept {
+    const std::size_t first = i >= half_ ? i - half_ : 0;
+    const std::size_t last = n_ - 1 - i <= half_ ? n_ - 1 : i + half_;
+    Bounds out;
+    for (std::size_t b = first / block_; b <= last / block_; ++b) {
+      out.low = std::min(out.low, low_[b]);
+      out.high = std::max(out.high, high_[b]);
+      out.positive_low = std::min(out.positive_low, positive_low_[b]);
+    }
+    return out;
+  }
+
+ private:
+  std::size_t n_;
+  std::size_t half_;
+  std::size_t block_;
+  std::vector<double> low_;
+  std::vector<double> high_;
+  std::vector<double> positive_low_;
+};
 
 // The time-series checks' findings over the sorted distinct bars; each check is a separate step
-// (they may run on different threads), reported in a fixed order.
+// (they may run on different threads), reported in a fixed order. The rolling-median checks
+// compute a window's median (and MAD) only where a cheap necessary condition for a finding
+// holds; elsewhere the finding is ruled out whatever the median, so the results are those of
+// computing every window.
 class SeriesChecks {
  public:
   SeriesChecks(const DistinctBars& bars, const QualityOptions& options, Timeframe timeframe)
@@ -289,45 +326,77 @@ class SeriesChecks {
         volume_spikes_(options.max_samples),
         moves_(options.max_samples) {}
 
-  // A close further than outlier_mad_threshold rolling MADs (floored) from the rolling median.
+  // A close further than outlier_mad_threshold × max(MAD, kMinMadFraction × |median|) from the
+  // rolling median close. With the window's finite closes in [low, high], the median lies there
+  // too, so |close - median| <= max(|close - low|, |close - high|), and |median| >= low when
+  // low > 0 (>= -high when high < 0): a close within threshold × kMinMadFraction × that of both
+  // bounds is no outlier (rounding is monotonic, and the threshold >= 0). A NaN close never is.
   void find_outliers() {
-    for_each_rolling(
-        bars_.closes, options_.window, /*with_mad=*/true,
-        [&](std::size_t i, double med, double mad) {
-          const double scale = std::max(mad, kMinMadFraction * std::abs(med));
-          if (std::abs(bars_.closes[i] - med) > options_.outlier_mad_threshold * scale) {
-            outliers_.add(bars_.timestamps[i]);
-          }
-        });
+    const double threshold = options_.outlier_mad_threshold;
+    const bool prune = threshold >= 0.0;
+    RollingMedian rolling(bars_.closes, options_.window);
+    std::optional<WindowBounds> bounds;
+    if (prune) bounds.emplace(bars_.closes, options_.window);
+    for (std::size_t i = 0; i < bars_.size(); ++i) {
+      const double close = bars_.closes[i];
+      if (prune) {
+        const WindowBounds::Bounds b = bounds->around(i);
+        if (!(b.low <= b.high)) continue;  // no finite close: the median is NaN
+        const double least_size = b.low > 0.0 ? b.low : (b.high < 0.0 ? -b.high : 0.0);
+        const double farthest = std::max(std::abs(close - b.low), std::abs(close - b.high));
+        if (!(farthest > threshold * (kMinMadFraction * least_size))) continue;
+      }
+      rolling.seek(i);
+      const double med = rolling.median();
+      const double scale = std::max(rolling.mad(), kMinMadFraction * std::abs(med));
+      if (std::abs(close - med) > threshold * scale) outliers_.add(bars_.timestamps[i]);
+    }
   }
 
-  // A wick over spike_range_factor rolling median ranges and over spike_min_fraction of the close.
+  // A wick over spike_range_factor rolling median ranges (high - low) and over
+  // spike_min_fraction of the close. The second test needs no median: it goes first, and the
+  // ranges are built only if a bar passes it.
   void find_spikes() {
     const std::size_t n = bars_.size();
-    std::vector<double> ranges(n);
-    for (std::size_t i = 0; i < n; ++i) ranges[i] = bars_.highs[i] - bars_.lows[i];
-    for_each_rolling(ranges, options_.window, /*with_mad=*/false,
-                     [&](std::size_t i, double range_median, double) {
-                       const double open = bars_.opens[i];
-                       const double close = bars_.closes[i];
-                       const double wick = std::max(bars_.highs[i] - std::max(open, close),
-                                                    std::min(open, close) - bars_.lows[i]);
-                       if (wick > options_.spike_range_factor * range_median &&
-                           wick > options_.spike_min_fraction * std::abs(close)) {
-                         spikes_.add(bars_.timestamps[i]);
-                       }
-                     });
+    std::vector<double> ranges;
+    std::optional<RollingMedian> rolling;
+    for (std::size_t i = 0; i < n; ++i) {
+      const double open = bars_.opens[i];
+      const double close = bars_.closes[i];
+      const double wick =
+          std::max(bars_.highs[i] - std::max(open, close), std::min(open, close) - bars_.lows[i]);
+      if (!(wick > options_.spike_min_fraction * std::abs(close))) continue;
+      if (!rolling) {
+        ranges.resize(n);
+        for (std::size_t k = 0; k < n; ++k) ranges[k] = bars_.highs[k] - bars_.lows[k];
+        rolling.emplace(ranges, options_.window);
+      }
+      rolling->seek(i);
+      if (wick > options_.spike_range_factor * rolling->median()) {
+        spikes_.add(bars_.timestamps[i]);
+      }
+    }
   }
 
-  // A volume over volume_spike_factor times a positive rolling median volume.
+  // A volume over volume_spike_factor times a positive rolling median volume. A positive median
+  // is one of the window's positive volumes, so at least the least of them: with the factor
+  // >= 0, a volume at most factor × that least positive volume is no spike, nor is any volume
+  // in a window without a positive one.
   void find_volume_spikes() {
-    for_each_rolling(bars_.volumes, options_.window, /*with_mad=*/false,
-                     [&](std::size_t i, double volume_median, double) {
-                       if (volume_median > 0.0 &&
-                           bars_.volumes[i] > options_.volume_spike_factor * volume_median) {
-                         volume_spikes_.add(bars_.timestamps[i]);
-                       }
-                     });
+    const double factor = options_.volume_spike_factor;
+    const bool prune = factor >= 0.0;
+    RollingMedian rolling(bars_.volumes, options_.window);
+    std::optional<WindowBounds> bounds;
+    if (prune) bounds.emplace(bars_.volumes, options_.window);
+    for (std::size_t i = 0; i < bars_.size(); ++i) {
+      const double volume = bars_.volumes[i];
+      if (prune && !(volume > factor * bounds->around(i).positive_low)) continue;
+      rolling.seek(i);
+      const double volume_median = rolling.median();
+      if (volume_median > 0.0 && volume > factor * volume_median) {
+        volume_spikes_.add(bars_.timestamps[i]);
+      }
+    }
   }
 
   // Zero-volume bars and runs; |log return| of the close over the move limit.
@@ -404,38 +473,35 @@ class SeriesChecks {
 // Series at least this long are checked on two threads (when the machine has two cores).
 constexpr std::size_t kParallelMinBars = 16384;
 
-// Runs `first` here and `second` on a thread of its own when `parallel` (one after the other
-// when not, or when no thread can be started), and rethrows what either threw.
-template <typename First, typename Second>
-void run_both(bool parallel, First&& first, Second&& second) {
-  std::exception_ptr second_failed;
+// Runs every task once: here and, when `parallel`, on one more thread (here alone when none can
+// be started), each taking the next task nobody has taken, so the longest should come first.
+// Waits for all, then rethrows the first exception a task threw.
+template <std::size_t N>
+void run_tasks(bool parallel, const std::array<std::function<void()>, N>& tasks) {
+  std::atomic<std::size_t> next{0};
+  std::exception_ptr failed[2];
+  auto work = [&](std::exception_ptr& failure) {
+    for (std::size_t k = next++; k < N; k = next++) {
+      try {
+        tasks[k]();
+      } catch (...) {
+        if (!failure) failure = std::current_exception();
+      }
+    }
+  };
   std::optional<std::thread> helper;
   if (parallel) {
     try {
-      helper.emplace([&] {
-        try {
-          second();
-        } catch (...) {
-          second_failed = std::current_exception();
-        }
-      });
+      helper.emplace(work, std::ref(failed[1]));
     } catch (const std::system_error&) {
       helper.reset();
     }
   }
-  if (!helper) {
-    first();
-    second();
-    return;
+  work(failed[0]);
+  if (helper) helper->join();
+  for (const std::exception_ptr& failure : failed) {
+    if (failure) std::rethrow_exception(failure);
   }
-  try {
-    first();
-  } catch (...) {
-    helper->join();
-    throw;
-  }
-  helper->join();
-  if (second_failed) std::rethrow_exception(second_failed);
 }
 
 Json issue_json(const QualityIssue& issue) {
@@ -511,23 +577,28 @@ QualityReport QualityChecker::check(const BarSeries& series) const {
   const Ordering ordering = order_rows(series);
   const DistinctBars bars(series, ordering);
   SeriesChecks series_checks(bars, options_, series.timeframe());
-  // Here: the rolling close median and MAD, the row checks and the gaps; on the helper: the
-  // other rolling medians and the rest of the series checks. Each writes only its own findings.
-  static const bool two_cores = std::thread::hardware_concurrency() > 1;
-  const bool parallel = two_cores && series.size() >= kParallelMinBars;
-  run_both(
-      parallel,
+  // The checks as tasks, longest first, each writing only its own findings; reported below in
+  // a fixed order: duplicates and rows, gaps, the series checks.
+  QualityReport row_part;
+  QualityReport gap_part;
+  const std::array<std::function<void()>, 6> tasks{
       [&] {
-        series_checks.find_outliers();
-        check_duplicates(series, ordering, options_, report);
-        check_rows(series, options_, report);
-        if (gap_finder_) check_gaps(series, *gap_finder_, report);
+        if (gap_finder_) check_gaps(series, *gap_finder_, gap_part);
       },
+      [&] { series_checks.find_outliers(); },
+      [&] { series_checks.find_volume_spikes(); },
+      [&] { series_checks.find_spikes(); },
       [&] {
-        series_checks.find_spikes();
-        series_checks.find_volume_spikes();
-        series_checks.find_zero_volume_and_moves();
-      });
+        check_duplicates(series, ordering, options_, row_part);
+        check_rows(series, options_, row_part);
+      },
+      [&] { series_checks.find_zero_volume_and_moves(); },
+  };
+  static const bool two_cores = std::thread::hardware_concurrency() > 1;
+  run_tasks(two_cores && series.size() >= kParallelMinBars, tasks);
+  report.issues = std::move(row_part.issues);
+  std::move(gap_part.issues.begin(), gap_part.issues.end(), std::back_inserter(report.issues));
+  report.gap_report = std::move(gap_part.gap_report);
   series_checks.report_to(report);
   for (const QualityIssue& issue : report.issues) {
     switch (issue.severity) {

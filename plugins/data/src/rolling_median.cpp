@@ -1,6 +1,6 @@
 // SortedWindow: a sorted array between -inf and +inf sentinels, updated in place by one
 // insertion-sort pass per step; the MAD as the narrowest run of size() / 2 + 1 consecutive sorted
-// values that holds the median.
+// values that holds the median. RollingMedian: slide while the next window is near, else refill.
 #include "rolling_median.hpp"
 
 #include <algorithm>
@@ -13,6 +13,10 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// seek() slides the window over gaps up to this many values and refills it over longer ones
+// (a refill costs about as much as this many steps for a window of 21).
+constexpr std::size_t kMaxSlide = 8;
 
 // How many of w[0, n) are below `value`: lower_bound's index for sorted w, without branches
 // (four counters, so the compares run side by side).
@@ -61,12 +65,13 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 // max(med - w[j], w[j + m] - med): the MAD is the least of these over the runs. Each candidate
 // is one of the deviations, computed as |v - med| would be (rounding is symmetric), so the
 // result is exact.
-[[gnu::always_inline]] inline double mad_of_sorted(const double* w, std::size_t n) noexcept {
+double mad_of_sorted(const double* w, std::size_t n) noexcept {
   const std::size_t m = n / 2;
   const double med = w[m];
   double best = kInf;
-  for (std::size_t j = 0; j + m < n; ++j)
+  for (std::size_t j = 0; j + m < n; ++j) {
     best = std::min(best, std::max(med - w[j], w[j + m] - med));
+  }
   return best;
 }
 
@@ -74,9 +79,13 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 
 SortedWindow::SortedWindow(std::size_t capacity) : slots_(capacity + 2, kInf) { slots_[0] = -kInf; }
 
+void SortedWindow::reserve_slots(std::size_t count) {
+  if (slots_.size() < count + 2) slots_.resize(std::max(count + 2, 2 * slots_.size()), kInf);
+}
+
 void SortedWindow::insert(double value) {
   if (!std::isfinite(value)) return;
-  if (slots_.size() < size_ + 3) slots_.resize(2 * slots_.size() + 1, kInf);
+  reserve_slots(size_ + 1);
   // Walk down from the end (the +inf slot), shifting larger values up by one.
   double* const w = slots_.data() + 1;
   std::size_t k = size_;
@@ -86,6 +95,7 @@ void SortedWindow::insert(double value) {
   }
   w[k] = value;
   ++size_;
+  w[size_] = kInf;
 }
 
 void SortedWindow::erase(double value) {
@@ -105,51 +115,62 @@ void SortedWindow::replace(double old_value, double new_value) {
   replace_sorted(slots_.data() + 1, size_, old_value, new_value);
 }
 
+void SortedWindow::assign(std::span<const double> values) {
+  reserve_slots(values.size());
+  double* const w = slots_.data() + 1;
+  std::size_t n = 0;
+  for (const double value : values) {
+    if (std::isfinite(value)) w[n++] = value;
+  }
+  std::sort(w, w + n);
+  w[n] = kInf;
+  size_ = n;
+}
+
 double SortedWindow::median() const noexcept { return size_ == 0 ? kNaN : slots_[1 + size_ / 2]; }
 
 double SortedWindow::mad() const noexcept {
   return size_ == 0 ? kNaN : mad_of_sorted(slots_.data() + 1, size_);
 }
 
-RollingMedian::RollingMedian(std::span<const double> values, std::size_t window, bool with_mad)
+RollingMedian::RollingMedian(std::span<const double> values, std::size_t window)
     : values_(values),
       half_(std::max<std::size_t>(window, 1) / 2),
-      with_mad_(with_mad),
-      window_(half_ < values.size() ? 2 * half_ + 1 : values.size()) {
-  // The window of i is values[i - half, i + half]: it starts with values[0, half) in, and on
-  // entering i, values[i + half] comes in and values[i - half - 1] goes out.
-  for (std::size_t k = 0; k < std::min(values_.size(), half_); ++k) window_.insert(values_[k]);
+      centre_(values.size()),
+      window_(half_ < values.size() ? 2 * half_ + 1 : values.size()) {}
+
+void RollingMedian::step() {
+  // On moving to i = centre_ + 1, values[i + half] comes in and values[i - half - 1] goes out.
+  const std::size_t i = centre_ + 1;
+  const std::size_t n = values_.size();
+  const bool enters = half_ < n - i;
+  const bool leaves = i > half_;
+  if (enters && leaves) {
+    const double old_value = values_[i - half_ - 1];
+    const double new_value = values_[i + half_];
+    if (std::isfinite(old_value) && std::isfinite(new_value)) {
+      replace_sorted(window_.slots_.data() + 1, window_.size_, old_value, new_value);
+    } else {
+      window_.replace(old_value, new_value);
+    }
+  } else if (enters) {
+    window_.insert(values_[i + half_]);
+  } else if (leaves) {
+    window_.erase(values_[i - half_ - 1]);
+  }
+  centre_ = i;
 }
 
-std::size_t RollingMedian::next(std::span<double> median, std::span<double> mad) {
-  const std::size_t n = values_.size();
-  const std::size_t count = std::min(median.size(), n - next_);
-  const std::size_t half = half_;
-  SortedWindow& sorted = window_;
-  for (std::size_t out = 0; out < count; ++out) {
-    const std::size_t i = next_ + out;
-    const bool enters = half < n - i;
-    const bool leaves = i > half;
-    if (enters && leaves) {
-      const double old_value = values_[i - half - 1];
-      const double new_value = values_[i + half];
-      if (std::isfinite(old_value) && std::isfinite(new_value)) {
-        replace_sorted(sorted.slots_.data() + 1, sorted.size_, old_value, new_value);
-      } else {
-        sorted.replace(old_value, new_value);
-      }
-    } else if (enters) {
-      sorted.insert(values_[i + half]);
-    } else if (leaves) {
-      sorted.erase(values_[i - half - 1]);
-    }
-    const double* const w = sorted.slots_.data() + 1;
-    const std::size_t size = sorted.size_;
-    median[out] = size == 0 ? kNaN : w[size / 2];
-    if (with_mad_) mad[out] = size == 0 ? kNaN : mad_of_sorted(w, size);
+void RollingMedian::seek(std::size_t i) {
+  if (centre_ < i && i - centre_ <= kMaxSlide) {
+    while (centre_ < i) step();
+    return;
   }
-  next_ += count;
-  return count;
+  if (centre_ == i) return;
+  const std::size_t first = i >= half_ ? i - half_ : 0;
+  const std::size_t last = std::min(values_.size() - 1, i + std::min(half_, values_.size()));
+  window_.assign(values_.subspan(first, last - first + 1));
+  centre_ = i;
 }
 
 RollingMedian::Series RollingMedian::compute(std::span<const double> values, std::size_t window,
@@ -157,7 +178,12 @@ RollingMedian::Series RollingMedian::compute(std::span<const double> values, std
   Series out;
   out.median.resize(values.size());
   if (with_mad) out.mad.resize(values.size());
-  RollingMedian(values, window, with_mad).next(out.median, out.mad);
+  RollingMedian rolling(values, window);
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    rolling.seek(i);
+    out.median[i] = rolling.median();
+    if (with_mad) out.mad[i] = rolling.mad();
+  }
   return out;
 }
 

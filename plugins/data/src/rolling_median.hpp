@@ -2,9 +2,9 @@
 // window around it, and optionally their median absolute deviation (MAD) from that median.
 // SortedWindow keeps a window's finite values sorted as it slides (O(w) per step); the median is
 // its middle element and the MAD is found exactly from the sorted values in O(w), so the figures
-// are those of sorting each window afresh (as std::nth_element would pick them). RollingMedian
-// steps one through a series a block at a time, so that callers need not hold every median.
-// Value types; thread-compatible.
+// are those of sorting each window afresh (as std::nth_element picks them). RollingMedian moves
+// one over a series, sliding it from window to window or refilling it after a jump, so callers
+// that need the statistics of a few windows only pay for those. Value types; thread-compatible.
 #pragma once
 
 #include <cstddef>
@@ -16,7 +16,7 @@ namespace ktrdr::data {
 class RollingMedian;
 
 // The finite values of a sliding window, kept sorted. Non-finite values (NaN, ±inf) are ignored
-// by insert, erase and replace, so they never count.
+// by insert, erase, replace and assign, so they never count.
 class SortedWindow {
  public:
   // Room for `capacity` values without reallocating (more are allowed).
@@ -33,6 +33,8 @@ class SortedWindow {
   void erase(double value);
   // erase(old_value) then insert(new_value), in one pass over the values.
   void replace(double old_value, double new_value);
+  // Holds the finite ones of `values` and nothing else.
+  void assign(std::span<const double> values);
 
   // The median: the element at size() / 2 in ascending order (the upper one of the two middle
   // values when size() is even); NaN when empty.
@@ -44,29 +46,34 @@ class SortedWindow {
  private:
   friend class RollingMedian;  // steps the window in place
 
-  // -inf, the size_ values ascending, then +inf (and spare room, also +inf): the infinities stop
-  // the insertion loops without bounds checks.
+  // Room for `count` values in all.
+  void reserve_slots(std::size_t count);
+
+  // -inf, the size_ values ascending, +inf, then spare room: the infinities stop the insertion
+  // loops without bounds checks.
   std::vector<double> slots_;
   std::size_t size_ = 0;
 };
 
-// For each i, the median of the finite values among values[i - window / 2, i + window / 2]
-// (clipped at the ends; a window below 1 counts as 1) and, when asked, their MAD, as
-// SortedWindow::median() and mad() define them; both are NaN where the window holds no finite
-// value. Reads `values`, which must outlive it, as it goes.
+// The window of values[i] is values[i - window / 2, i + window / 2], clipped at the ends (a
+// window below 1 counts as 1); its median and MAD are those of SortedWindow over its finite
+// values, NaN when it has none. Reads `values`, which must outlive it, as it goes.
 class RollingMedian {
  public:
-  RollingMedian(std::span<const double> values, std::size_t window, bool with_mad);
+  RollingMedian(std::span<const double> values, std::size_t window);
 
-  // The number of medians in all (values.size()) and of those computed so far.
   std::size_t size() const noexcept { return values_.size(); }
-  std::size_t done() const noexcept { return next_; }
 
-  // Computes the next min(median.size(), size() - done()) medians into `median` and, when made
-  // with_mad, their MADs into `mad` (then at least as long as `median`); returns how many.
-  std::size_t next(std::span<double> median, std::span<double> mad = {});
+  // Makes the window that of values[i] (precondition: i < size()): slides it there from the
+  // last one when that lies a few values before, else refills it. Any order works; ascending
+  // is fastest.
+  void seek(std::size_t i);
 
-  // Every median, and every MAD when asked (else `mad` is empty).
+  // Of the window seek() last made (NaN before any).
+  double median() const noexcept { return window_.median(); }
+  double mad() const noexcept { return window_.mad(); }
+
+  // Every window's median, and every MAD when asked (else `mad` is empty).
   struct Series {
     std::vector<double> median;
     std::vector<double> mad;
@@ -74,10 +81,12 @@ class RollingMedian {
   static Series compute(std::span<const double> values, std::size_t window, bool with_mad);
 
  private:
+  // Moves the window from that of centre_ to that of centre_ + 1.
+  void step();
+
   std::span<const double> values_;
   std::size_t half_;
-  bool with_mad_;
-  std::size_t next_ = 0;
+  std::size_t centre_;  // of the window held; size() while none is
   SortedWindow window_;
 };
 
