@@ -16,6 +16,7 @@
 #include <system_error>
 #include <vector>
 
+#include "baseline_command.hpp"
 #include "instrument.hpp"
 #include "ktrdr/sdk/csv_bar_store.hpp"
 #include "quality_checker.hpp"
@@ -26,6 +27,9 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
+using ktrdr::bench::field;
+using ktrdr::bench::run_command;
+using ktrdr::bench::shell_quoted;
 
 constexpr double kTargetRatio = 10.0;
 constexpr double kTargetGenerationRate = 5e6;  // bars/s
@@ -100,29 +104,6 @@ Findings run_ktrdr(const Dataset& data, int runs) {
   return best;
 }
 
-// The value of `key=` in a line of `key=value` words, if present.
-std::optional<double> field(const std::string& line, const std::string& key) {
-  const std::size_t at = line.find(key + "=");
-  if (at == std::string::npos || (at > 0 && line[at - 1] != ' ')) return std::nullopt;
-  return std::stod(line.substr(at + key.size() + 1));
-}
-
-std::string shell_quoted(const std::string& text) {
-  std::string out = "'";
-  for (const char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-// Runs a shell command; its stdout, or nullopt when it fails.
-std::optional<std::string> run_command(const std::string& command) {
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) return std::nullopt;
-  std::string out;
-  char buffer[4096];
-  while (const std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
-  return ::pclose(pipe) == 0 ? std::optional(out) : std::nullopt;
-}
-
 // pandas: the script's own best-of-`runs` time and its counts.
 std::optional<Findings> run_pandas(const std::string& python, const std::string& script,
                                    const Dataset& data, int runs) {
@@ -133,10 +114,10 @@ std::optional<Findings> run_pandas(const std::string& python, const std::string&
   const auto seconds = field(*out, "seconds");
   if (!seconds) return std::nullopt;
   auto count = [&](const char* key) {
-    return static_cast<std::size_t>(field(*out, key).value_or(0.0));
+    return static_cast<std::size_t>(std::stoull(field(*out, key).value_or("0")));
   };
-  return Findings{*seconds,      count("rows"),     count("issues"),
-                  count("gaps"), count("closures"), count("unexpected")};
+  return Findings{std::stod(*seconds), count("rows"),     count("issues"),
+                  count("gaps"),       count("closures"), count("unexpected")};
 }
 
 void print_side(const char* side, const Findings& f, double megabytes) {

@@ -9,9 +9,9 @@
 //                   python3-torch), run as a subprocess on the rows this program writes.
 // No validation rows: the figures are training throughput, rows × epochs / wall time of a run
 // (model construction included). The C++ variants alternate, after one warm-up run each.
-#include <CLI/CLI.hpp>
 #include <torch/torch.h>
 
+#include <CLI/CLI.hpp>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "baseline_command.hpp"
 #include "ktrdr/sdk/cancellation_token.hpp"
 #include "ktrdr/sdk/progress_renderer.hpp"
 #include "local_trainer.hpp"
@@ -30,6 +31,10 @@
 #include "thread_budget.hpp"
 
 namespace {
+
+using ktrdr::bench::field;
+using ktrdr::bench::run_command;
+using ktrdr::bench::shell_quoted;
 
 namespace fs = std::filesystem;
 namespace kt = ktrdr::training;
@@ -144,9 +149,7 @@ Run run_local_trainer(const kt::FeatureMatrix& rows, int epochs, const kt::Threa
   kt::TrainerProgress last;
   const Clock::time_point start = Clock::now();
   auto result = trainer.train(rows, kt::FeatureMatrix{}, source.token(),
-                              [&](const kt::TrainerProgress& progress) {
-                                last = progress;
-                              });
+                              [&](const kt::TrainerProgress& progress) { last = progress; });
   const double seconds = seconds_since(start);
   if (!result.ok()) {
     std::fprintf(stderr, "train_mlp: LocalTrainer failed: %s\n", result.error().message.c_str());
@@ -158,8 +161,7 @@ Run run_local_trainer(const kt::FeatureMatrix& rows, int epochs, const kt::Threa
                  static_cast<long long>(last.total_batches * epochs));
     std::exit(2);
   }
-  return {static_cast<double>(rows.rows()) * epochs / seconds,
-          result->history.back().train_loss};
+  return {static_cast<double>(rows.rows()) * epochs / seconds, result->history.back().train_loss};
 }
 
 // The reference: a bare LibTorch loop, as one would write it without any framework.
@@ -181,7 +183,8 @@ Run run_plain(const kt::FeatureMatrix& rows, int epochs, std::uint64_t seed) {
     const torch::Tensor order = torch::randperm(n, generator, torch::kInt64);
     const torch::Tensor loss_sum = torch::zeros({}, torch::kFloat64);
     for (std::int64_t begin = 0; begin < n; begin += kBatchSize) {
-      const torch::Tensor index = order.narrow(0, begin, std::min<std::int64_t>(kBatchSize, n - begin));
+      const torch::Tensor index =
+          order.narrow(0, begin, std::min<std::int64_t>(kBatchSize, n - begin));
       const torch::Tensor features = x.index_select(0, index);
       const torch::Tensor labels = y.index_select(0, index);
       optimizer.zero_grad();
@@ -193,30 +196,6 @@ Run run_plain(const kt::FeatureMatrix& rows, int epochs, std::uint64_t seed) {
     final_loss = loss_sum.item<double>() / static_cast<double>(n);
   }
   return {static_cast<double>(n) * epochs / seconds_since(start), final_loss};
-}
-
-std::string shell_quoted(const std::string& text) {
-  std::string out = "'";
-  for (const char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-// Runs a shell command; its stdout, or nullopt when it fails.
-std::optional<std::string> run_command(const std::string& command) {
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) return std::nullopt;
-  std::string out;
-  char buffer[4096];
-  while (const std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
-  return ::pclose(pipe) == 0 ? std::optional(out) : std::nullopt;
-}
-
-// The value of `key=` in a line of `key=value` words, if present.
-std::optional<std::string> field(const std::string& line, const std::string& key) {
-  const std::size_t at = line.find(key + "=");
-  if (at == std::string::npos || (at > 0 && line[at - 1] != ' ')) return std::nullopt;
-  const std::size_t begin = at + key.size() + 1;
-  return line.substr(begin, line.find_first_of(" \n", begin) - begin);
 }
 
 double millions(double rate) { return rate / 1e6; }
@@ -233,16 +212,21 @@ int main(int argc, char** argv) {
   std::uint64_t seed = 42;
   std::string python = "/usr/bin/python3";
   std::string script = KTRDR_BENCH_TORCH_SCRIPT;
-  app.add_option("--rows", rows, "synthetic train rows")->check(CLI::Range(1'000, 10'000'000))
+  app.add_option("--rows", rows, "synthetic train rows")
+      ->check(CLI::Range(1'000, 10'000'000))
       ->capture_default_str();
-  app.add_option("--epochs", epochs, "epochs per run")->check(CLI::Range(1, 100))
+  app.add_option("--epochs", epochs, "epochs per run")
+      ->check(CLI::Range(1, 100))
       ->capture_default_str();
   app.add_option("--runs", runs, "measured runs per variant (the median counts)")
-      ->check(CLI::Range(1, 100))->capture_default_str();
+      ->check(CLI::Range(1, 100))
+      ->capture_default_str();
   app.add_option("--threads", threads, "LibTorch intra-op threads, every variant")
-      ->check(CLI::Range(1, 256))->capture_default_str();
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
   app.add_option("--blas-threads", blas_threads, "OpenBLAS threads, every variant")
-      ->check(CLI::Range(1, 256))->capture_default_str();
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
   app.add_option("--seed", seed, "rows, initial weights and shuffles")->capture_default_str();
   app.add_option("--python", python, "the Python with torch (python3-torch)");
   app.add_option("--script", script, "the PyTorch loop");
@@ -307,16 +291,16 @@ int main(int argc, char** argv) {
     // The same OpenBLAS as this process (preloaded, so it serves LibTorch's sgemm_ there too),
     // its thread count set before it initialises.
     const std::string environment =
-        "OPENBLAS_NUM_THREADS=" + std::to_string(blas_threads) + " OMP_NUM_THREADS=" +
-        std::to_string(threads) +
+        "OPENBLAS_NUM_THREADS=" + std::to_string(blas_threads) +
+        " OMP_NUM_THREADS=" + std::to_string(threads) +
         (applied.blas_library.empty() ? "" : " LD_PRELOAD=" + shell_quoted(applied.blas_library));
     const auto out = run_command(
         environment + " " + shell_quoted(python) + " " + shell_quoted(script) + " --features " +
         shell_quoted(features.string()) + " --labels " + shell_quoted(labels.string()) +
-        " --rows " + std::to_string(rows) + " --cols " + std::to_string(kFeatures) +
-        " --epochs " + std::to_string(epochs) + " --runs " + std::to_string(runs) +
-        " --threads " + std::to_string(threads) + " --batch-size " + std::to_string(kBatchSize) +
-        " --seed " + std::to_string(seed));
+        " --rows " + std::to_string(rows) + " --cols " + std::to_string(kFeatures) + " --epochs " +
+        std::to_string(epochs) + " --runs " + std::to_string(runs) + " --threads " +
+        std::to_string(threads) + " --batch-size " + std::to_string(kBatchSize) + " --seed " +
+        std::to_string(seed));
     const auto rate = out ? field(*out, "samples_per_second") : std::nullopt;
     if (!rate) {
       std::printf("Python PyTorch: %s failed\n", script.c_str());
