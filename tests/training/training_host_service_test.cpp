@@ -56,14 +56,14 @@ TEST_CASE("the training host service starts, reports, lists and stops a session"
   REQUIRE(started.ok());
   const std::string id = started->get_string("session_id").value();
 
-  // Status while it trains: wait (on the registry's notifications) until an epoch is under way.
+  // Status while it trains: wait (on the registry's notifications) until an epoch has ended.
   CancellationSource deadline;
   deadline.cancel_after(std::chrono::seconds(60));
   std::mutex mutex;
   std::condition_variable training;
   bool in_epoch = false;
   const auto subscription = s.registry.subscribe([&](const OperationRecord& record) {
-    if (record.id != id || record.progress.context.get_int("current_epoch").value_or(0) < 1) return;
+    if (record.id != id || record.progress.context.at("epochs").size() < 1) return;
     std::lock_guard lock(mutex);
     in_epoch = true;
     training.notify_all();
@@ -78,6 +78,9 @@ TEST_CASE("the training host service starts, reports, lists and stops a session"
   CHECK(status->get_string("name") == "long-eurusd");
   CHECK(status->at("progress").get_int("total_epochs") == 500);
   CHECK(status->at("progress").get_string("phase") == "train");
+  REQUIRE(status->at("metrics_history").size() >= 1);
+  CHECK(status->at("metrics_history")[0].get_int("epoch") == 1);
+  CHECK(status->at("metrics_history")[0].get_number("train_loss").has_value());
   CHECK(status->at("memory").get_int("rss_bytes") > 0);
   CHECK(status->get_string("device") == "cpu");
 
@@ -101,8 +104,8 @@ TEST_CASE("the training host service starts, reports, lists and stops a session"
 TEST_CASE("the training host service refuses bad requests with the reason", "[training][host]") {
   Service s;
   Json params = Json::object();
-  params.set("strategy", s.dir.write("bad.yaml", "name: x\nindicators:\n  - {name: nosuch}\n")
-                             .string());
+  params.set("strategy",
+             s.dir.write("bad.yaml", "name: x\nindicators:\n  - {name: nosuch}\n").string());
   auto refused = s.client->post_json("/training/start", params);
   REQUIRE_FALSE(refused.ok());
   CHECK(refused.error().get("status") == "400");

@@ -51,6 +51,7 @@ Json status_json(const OperationRecord& record) {
   Json memory = Json::object();
   memory.set("rss_bytes", resident_bytes());
   Json status = Json::object();
+  status.set("metrics_history", c.at("epochs").is_array() ? c.at("epochs") : Json::array());
   status.set("session_id", record.id)
       .set("name", record.name)
       .set("status", to_string(record.state))

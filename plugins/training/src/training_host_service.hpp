@@ -23,7 +23,8 @@ class TrainingHostService {
   //                          → 202 {"session_id", "status": "started"}; bad params → 400
   //   GET  /training/status/{id} → {"session_id", "status", "progress": {"percentage",
   //                          "message", "phase", "epoch", "total_epochs", "batch",
-  //                          "total_batches"}, "metrics": {losses, accuracy}, "device",
+  //                          "total_batches"}, "metrics": {losses, accuracy},
+  //                          "metrics_history": [{per finished epoch}], "device",
   //                          "memory": {"rss_bytes"}, "result"?, "error"?}
   //   POST /training/stop    {session_id} → {"session_id", "status", "stopped_in_ms"} once
   //                          the session has stopped (cancelled, or already finished)

@@ -108,12 +108,16 @@ Json run_training(OperationContext& context, const TrainingRequest& request) {
   }
 
   progress.enter(TrainingPhase::kTrain);
-  const LocalTrainer trainer(strategy.model,
-                             TrainerOptions{.device = request.device,
-                                            .seed = request.seed,
-                                            .threads = ThreadBudget::for_threads(request.threads)});
-  TrainingResult trained = value_or_throw(
-      trainer.train(train, validation, token, [&progress](const TrainerProgress& p) {
+  const LocalTrainer trainer(
+      strategy.model,
+      TrainerOptions{.device = request.device,
+                     .seed = request.seed,
+                     .threads = ThreadBudget::for_threads(request.threads),
+                     .on_epoch_end = [&progress](const EpochMetrics& epoch, const MlpModelImpl&) {
+                       progress.epoch_done(epoch.to_json());
+                     }});
+  TrainingResult trained =
+      value_or_throw(trainer.train(train, validation, token, [&progress](const TrainerProgress& p) {
         progress.training({.epoch = static_cast<std::size_t>(p.current_epoch),
                            .total_epochs = static_cast<std::size_t>(p.total_epochs),
                            .batch = static_cast<std::size_t>(p.current_batch),
@@ -182,11 +186,11 @@ Json run_evaluation(OperationContext& context, TrainingRequest request) {
   TrainingDataset dataset = value_or_throw(
       TrainingDataset::build(request.strategy, request.data, progress, context.token()));
   if (dataset.rows.feature_names != saved.feature_names) {
-    throw ErrorException(Error::invalid_argument(
-        "the data gives other features than the model was trained on (" +
-            std::to_string(dataset.rows.cols()) + " vs " +
-            std::to_string(saved.feature_names.size()) + " columns)",
-        {{"field", "timeframes"}}));
+    throw ErrorException(
+        Error::invalid_argument("the data gives other features than the model was trained on (" +
+                                    std::to_string(dataset.rows.cols()) + " vs " +
+                                    std::to_string(saved.feature_names.size()) + " columns)",
+                                {{"field", "timeframes"}}));
   }
   if (saved.scaler) ok_or_throw(saved.scaler->apply(dataset.rows));
   progress.enter(TrainingPhase::kTest);
@@ -213,9 +217,9 @@ Json run_feature_export(OperationContext& context, const TrainingRequest& reques
   std::error_code ec;
   std::filesystem::create_directories(request.output_dir, ec);
   if (ec) {
-    throw ErrorException(Error::io("cannot create " + request.output_dir.string() + ": " +
-                                       ec.message(),
-                                   {{"file", request.output_dir.string()}}));
+    throw ErrorException(
+        Error::io("cannot create " + request.output_dir.string() + ": " + ec.message(),
+                  {{"file", request.output_dir.string()}}));
   }
   static constexpr const char* kLabelNames[] = {"BUY", "HOLD", "SELL"};
   Json files = Json::array();
@@ -247,9 +251,9 @@ Json run_feature_export(OperationContext& context, const TrainingRequest& reques
       text += '\n';
       ++written;
     }
-    const auto file = request.output_dir / (symbol + "_" +
-                                             std::string(to_string(request.data.timeframes[0])) +
-                                             "_features.csv");
+    const auto file =
+        request.output_dir /
+        (symbol + "_" + std::string(to_string(request.data.timeframes[0])) + "_features.csv");
     ok_or_throw(replace_file_atomically(file, text));
     Json entry = Json::object();
     entry.set("symbol", symbol)

@@ -89,4 +89,12 @@ void TrainingProgress::training(const EpochProgress& progress) {
                             static_cast<double>(progress.total_epochs));
 }
 
+void TrainingProgress::epoch_done(const Json& metrics) {
+  Json epochs = context_.at("epochs");
+  if (!epochs.is_array()) epochs = Json::array();
+  epochs.push_back(metrics);
+  context_.set("epochs", epochs);
+  reporter_.set_context(context_);
+}
+
 }  // namespace ktrdr::training

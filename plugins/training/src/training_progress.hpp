@@ -1,7 +1,8 @@
 // TrainingProgress: how a training run reports itself — the spec's context
 // {"operation":"model_training","model_type","symbols","timeframes","current_epoch",
 // "total_epochs","current_batch","total_batches"} plus the phase, losses and accuracy, and
-// before training the symbol/timeframe/indicator in hand; the pipeline's phases, each with its
+// before training the symbol/timeframe/indicator in hand, and the finished epochs' metrics; the
+// pipeline's phases, each with its
 // share of the percentage, epochs counted cumulatively. Thread-safe (the reporter is).
 #pragma once
 
@@ -51,6 +52,9 @@ class TrainingProgress {
                   std::string_view indicator = {});
   // Training's standing: moves the train phase to (epochs done + batch share) / total epochs.
   void training(const EpochProgress& progress);
+  // Appends a finished epoch's figures ({"epoch", "train_loss", "val_loss", "val_accuracy", …})
+  // to the context's "epochs" list, the metrics history a status request shows.
+  void epoch_done(const Json& metrics);
 
  private:
   ProgressReporter& reporter_;
