@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "indicators/balance_index.hpp"
 #include "indicators/moving_average.hpp"
 #include "indicators/price_source.hpp"
 
@@ -29,12 +30,7 @@ std::vector<IndicatorOutput> MfiIndicator::compute(const BarSeries& bars,
   std::vector<double> negative_mean(n);
   simple_moving_average(positive, 1, period_, positive_mean, polling);
   simple_moving_average(negative, 1, period_, negative_mean, polling);
-  auto& out = outputs[0].values;
-  for (std::size_t i = period_; i < n; ++i) {
-    polling.at(i);
-    const double total = positive_mean[i] + negative_mean[i];
-    out[i] = total == 0.0 ? 50.0 : 100.0 * positive_mean[i] / total;
-  }
+  balance_index(positive_mean, negative_mean, period_, outputs[0].values, polling);
   return outputs;
 }
 

@@ -33,4 +33,12 @@ void rolling_min(std::span<const double> x, std::size_t first, std::size_t perio
   rolling_extreme(x, first, period, out, poll, std::less<>{});
 }
 
+HighLow rolling_high_low(const BarSeries& bars, std::size_t n, std::size_t period,
+                         const CancelPoll& poll) {
+  HighLow range{std::vector<double>(n), std::vector<double>(n)};
+  rolling_max(bars.highs().first(n), 0, period, range.highest, poll);
+  rolling_min(bars.lows().first(n), 0, period, range.lowest, poll);
+  return range;
+}
+
 }  // namespace ktrdr::training::indicators

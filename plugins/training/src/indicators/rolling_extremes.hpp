@@ -4,8 +4,10 @@
 
 #include <cstddef>
 #include <span>
+#include <vector>
 
 #include "indicators/cancel_poll.hpp"
+#include "ktrdr/sdk/bar_series.hpp"
 
 namespace ktrdr::training::indicators {
 
@@ -16,5 +18,14 @@ void rolling_max(std::span<const double> x, std::size_t first, std::size_t perio
                  std::span<double> out, const CancelPoll& poll);
 void rolling_min(std::span<const double> x, std::size_t first, std::size_t period,
                  std::span<double> out, const CancelPoll& poll);
+
+// The highest high and lowest low of each `period` bars among the first `n` bars (entries
+// before period − 1 are 0): the range Stochastic and Williams %R place the close in.
+struct HighLow {
+  std::vector<double> highest;
+  std::vector<double> lowest;
+};
+HighLow rolling_high_low(const BarSeries& bars, std::size_t n, std::size_t period,
+                         const CancelPoll& poll);
 
 }  // namespace ktrdr::training::indicators

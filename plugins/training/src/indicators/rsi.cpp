@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "indicators/balance_index.hpp"
 #include "indicators/moving_average.hpp"
 
 namespace ktrdr::training::indicators {
@@ -30,12 +31,7 @@ std::vector<IndicatorOutput> RsiIndicator::compute(const BarSeries& bars,
   std::vector<double> avg_loss(n);
   wilder_average(gains, 1, period_, avg_gain, polling);
   wilder_average(losses, 1, period_, avg_loss, polling);
-  auto& rsi = outputs[0].values;
-  for (std::size_t i = period_; i < n; ++i) {
-    polling.at(i);
-    const double total = avg_gain[i] + avg_loss[i];
-    rsi[i] = total == 0.0 ? 50.0 : 100.0 * avg_gain[i] / total;
-  }
+  balance_index(avg_gain, avg_loss, period_, outputs[0].values, polling);
   return outputs;
 }
 

@@ -20,10 +20,7 @@ std::vector<IndicatorOutput> StochasticIndicator::compute(const BarSeries& bars,
   const CancelPoll polling = poll(token);
   const auto close = bars.closes();
   const std::size_t n = finite_prefix({bars.highs(), bars.lows(), close});
-  std::vector<double> highest(n);
-  std::vector<double> lowest(n);
-  rolling_max(bars.highs().first(n), 0, k_period_, highest, polling);
-  rolling_min(bars.lows().first(n), 0, k_period_, lowest, polling);
+  const auto [highest, lowest] = rolling_high_low(bars, n, k_period_, polling);
   std::vector<double> raw(n);
   for (std::size_t i = k_period_ - 1; i < n; ++i) {
     polling.at(i);

@@ -15,10 +15,7 @@ std::vector<IndicatorOutput> WilliamsRIndicator::compute(const BarSeries& bars,
   const CancelPoll polling = poll(token);
   const auto close = bars.closes();
   const std::size_t n = finite_prefix({bars.highs(), bars.lows(), close});
-  std::vector<double> highest(n);
-  std::vector<double> lowest(n);
-  rolling_max(bars.highs().first(n), 0, period_, highest, polling);
-  rolling_min(bars.lows().first(n), 0, period_, lowest, polling);
+  const auto [highest, lowest] = rolling_high_low(bars, n, period_, polling);
   auto& out = outputs[0].values;
   for (std::size_t i = period_ - 1; i < n; ++i) {
     polling.at(i);
