@@ -8,11 +8,37 @@
 
 #include <cmath>
 #include <limits>
+#include <optional>
 
 namespace ktrdr {
 namespace {
 
 constexpr double kInt64Limit = 9223372036854775808.0;  // 2^63, the first double past int64
+
+// The offset of the first '[' or '{' that opens a level deeper than `limit`, if any. Strings are
+// skipped by JSON's own rule (they end at an unescaped quote), so up to the point where a parser
+// would stop, this depth is the parser's depth.
+std::optional<std::size_t> nesting_beyond(std::string_view text, std::size_t limit) {
+  std::size_t depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > limit) return i;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return std::nullopt;
+}
 
 JsonValue make_string(std::string_view text, JsonDocument::AllocatorType& allocator) {
   return JsonValue(text.data(), static_cast<rapidjson::SizeType>(text.size()), allocator);
@@ -118,6 +144,12 @@ Json Json::string_array(const std::vector<std::string>& values) {
 }
 
 Result<Json> Json::parse(std::string_view text) {
+  if (auto deep = nesting_beyond(text, kMaxDepth)) {
+    const auto offset = std::to_string(*deep);
+    return Error::parse("invalid JSON at offset " + offset + ": nested deeper than " +
+                            std::to_string(kMaxDepth) + " levels",
+                        {{"offset", offset}});
+  }
   Json json;
   json.doc_.Parse<rapidjson::kParseFullPrecisionFlag>(text.data(), text.size());
   if (json.doc_.HasParseError()) {

@@ -33,53 +33,92 @@ Json scalar_to_json(const YAML::Node& node) {
 
 SourceMark mark_of(const YAML::Mark& mark) { return {mark.line + 1, mark.column + 1}; }
 
-Json to_json(const YAML::Node& node, const std::string& path, YamlJson& out) {
-  out.marks[path] = mark_of(node.Mark());
-  switch (node.Type()) {
-    case YAML::NodeType::Map: {
-      Json object = Json::object();
-      for (const auto& item : node) {
-        const std::string key = item.first.Scalar();
-        const std::string child = path.empty() ? key : path + "." + key;
-        out.key_marks[child] = mark_of(item.first.Mark());
-        if (object.has(key)) out.duplicates[child] = mark_of(item.first.Mark());
-        object.set(key, to_json(item.second, child, out));
-      }
-      return object;
+// Thrown when the document breaks a limit: what was exceeded, and where.
+struct LimitExceeded {
+  std::string what;
+  YAML::Mark mark;
+};
+
+// The conversion, counting the values it makes: an alias is expanded where it is used, so a
+// small file whose anchors nest can stand for millions of values.
+class Converter {
+ public:
+  explicit Converter(YamlJson& out) : out_(out) {}
+
+  Json to_json(const YAML::Node& node, const std::string& path, std::size_t depth) {
+    if (++values_ > kMaxYamlValues) {
+      throw LimitExceeded{"expands to more than " + std::to_string(kMaxYamlValues) +
+                              " values (anchors and aliases repeated inside each other?)",
+                          node.Mark()};
     }
-    case YAML::NodeType::Sequence: {
-      Json array = Json::array();
-      std::size_t index = 0;
-      for (const auto& item : node) {
-        array.push_back(to_json(item, path + "[" + std::to_string(index++) + "]", out));
-      }
-      return array;
+    if (depth > Json::kMaxDepth) {
+      throw LimitExceeded{"is nested deeper than " + std::to_string(Json::kMaxDepth) + " levels",
+                          node.Mark()};
     }
-    case YAML::NodeType::Scalar:
-      return scalar_to_json(node);
-    case YAML::NodeType::Null:
-    case YAML::NodeType::Undefined:
-      return Json();
+    out_.marks[path] = mark_of(node.Mark());
+    switch (node.Type()) {
+      case YAML::NodeType::Map: {
+        Json object = Json::object();
+        for (const auto& item : node) {
+          const std::string key = item.first.Scalar();
+          const std::string child = path.empty() ? key : path + "." + key;
+          out_.key_marks[child] = mark_of(item.first.Mark());
+          if (object.has(key)) out_.duplicates[child] = mark_of(item.first.Mark());
+          object.set(key, to_json(item.second, child, depth + 1));
+        }
+        return object;
+      }
+      case YAML::NodeType::Sequence: {
+        Json array = Json::array();
+        std::size_t index = 0;
+        for (const auto& item : node) {
+          array.push_back(to_json(item, path + "[" + std::to_string(index++) + "]", depth + 1));
+        }
+        return array;
+      }
+      case YAML::NodeType::Scalar:
+        return scalar_to_json(node);
+      case YAML::NodeType::Null:
+      case YAML::NodeType::Undefined:
+        return Json();
+    }
+    return Json();
   }
-  return Json();
+
+ private:
+  YamlJson& out_;
+  std::size_t values_ = 0;
+};
+
+Error parse_error(std::string_view source, const YAML::Mark& mark, const std::string& reason) {
+  const SourceMark at{mark.line < 0 ? 1 : mark.line + 1, mark.column < 0 ? 1 : mark.column + 1};
+  const std::string line = std::to_string(at.line);
+  const std::string column = std::to_string(at.column);
+  return Error::parse(std::string(source) + ":" + line + ":" + column + ": " + reason,
+                      {{"file", std::string(source)}, {"line", line}, {"column", column}});
 }
 
 }  // namespace
 
 Result<YamlJson> parse_yaml(std::string_view text, std::string_view source) {
+  if (text.size() > kMaxYamlBytes) {
+    return Error::parse(std::string(source) + ": " + std::to_string(text.size()) +
+                            " bytes is more than a YAML file may hold (" +
+                            std::to_string(kMaxYamlBytes) + ")",
+                        {{"file", std::string(source)}});
+  }
   YAML::Node root;
   try {
     root = YAML::Load(std::string(text));
   } catch (const YAML::Exception& e) {
-    const SourceMark at{e.mark.line < 0 ? 1 : e.mark.line + 1,
-                        e.mark.column < 0 ? 1 : e.mark.column + 1};
-    const std::string line = std::to_string(at.line);
-    const std::string column = std::to_string(at.column);
-    return Error::parse(std::string(source) + ":" + line + ":" + column + ": invalid YAML: " + e.msg,
-                        {{"file", std::string(source)}, {"line", line}, {"column", column}});
+    return parse_error(source, e.mark, "invalid YAML: " + e.msg);
   }
   YamlJson out;
-  out.value = to_json(root, "", out);
+  try {
+    out.value = Converter(out).to_json(root, "", 0);
+  } catch (const LimitExceeded& e) {
+    return parse_error(source, e.mark, "YAML " + e.what);
+  }
   return out;
 }
 

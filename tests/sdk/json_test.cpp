@@ -117,3 +117,27 @@ TEST_CASE("from_value copies a RapidJSON value", "[sdk][json]") {
   const Json copy = Json::from_value(source.doc()["k"]);
   CHECK(copy.as_string() == "v");
 }
+
+TEST_CASE("parse refuses nesting deeper than kMaxDepth before recursing into it", "[sdk][json]") {
+  const auto nested = [](std::size_t depth) {
+    return std::string(depth, '[') + std::string(depth, ']');
+  };
+  CHECK(Json::parse(nested(Json::kMaxDepth)).ok());
+
+  auto deep = Json::parse(nested(Json::kMaxDepth + 1));
+  REQUIRE_FALSE(deep.ok());
+  CHECK(deep.error().code == ktrdr::ErrorCode::kParse);
+  CHECK(deep.error().get("offset") == std::to_string(Json::kMaxDepth));
+  CHECK_THAT(deep.error().message, Catch::Contains("nested deeper than 256 levels"));
+
+  // The body that used to overflow the parser's stack: 140,000 unclosed brackets.
+  auto bomb = Json::parse(std::string(140'000, '['));
+  REQUIRE_FALSE(bomb.ok());
+  CHECK_THAT(bomb.error().message, Catch::Contains("nested deeper"));
+
+  // Brackets inside strings (escaped quotes included) are text, not nesting.
+  const std::string brackets(1000, '[');
+  auto in_string = Json::parse(R"({"a\"[": ")" + brackets + R"("})");
+  REQUIRE(in_string.ok());
+  CHECK(in_string->get_string("a\"[") == brackets);
+}

@@ -30,7 +30,10 @@ class Json {
   static Json integer(std::int64_t value);
   static Json boolean(bool value);
   static Json string_array(const std::vector<std::string>& values);
-  // Parses text; the error names the byte offset and RapidJSON's reason.
+  // Parses text; the error names the byte offset and RapidJSON's reason. Text nested deeper than
+  // kMaxDepth arrays/objects is refused before parsing (parsing, copying and freeing a value all
+  // recurse, so unbounded nesting from a peer would overflow the stack).
+  static constexpr std::size_t kMaxDepth = 256;
   static Result<Json> parse(std::string_view text);
 
   Json(const Json& other);

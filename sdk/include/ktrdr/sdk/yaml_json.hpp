@@ -3,6 +3,7 @@
 // for job files and by plugins for their own YAML files. Stateless; thread-safe.
 #pragma once
 
+#include <cstddef>
 #include <map>
 #include <string>
 #include <string_view>
@@ -28,9 +29,16 @@ struct YamlJson {
   SourceMarks duplicates;  // keys repeated in one mapping: where the repeat is (the last wins)
 };
 
+// Limits of a YAML document (job files, strategies, configs): its size, and the values it stands
+// for once aliases are expanded (a few hundred bytes of nested anchors can stand for millions).
+// Nesting is bounded by Json::kMaxDepth.
+inline constexpr std::size_t kMaxYamlBytes = 1u << 20;
+inline constexpr std::size_t kMaxYamlValues = 100'000;
+
 // Parses `text`: plain scalars become bool (true/false), integers, numbers, null (~, null,
 // empty) or strings; quoted scalars are always strings. Errors: kParse
-// "<source>:<line>:<column>: invalid YAML: <reason>", context {"file", "line", "column"}.
+// "<source>:<line>:<column>: invalid YAML: <reason>", context {"file", "line", "column"}; a
+// document past a limit is kParse "<source>:<line>:<column>: YAML expands to more than …".
 Result<YamlJson> parse_yaml(std::string_view text, std::string_view source);
 
 }  // namespace ktrdr
