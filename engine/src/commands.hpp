@@ -26,6 +26,7 @@ int run_command(const GlobalOptions& global, const RunOptions& options);
 
 struct PluginsOptions {
   bool json = false;
+  bool check = false;  // print only the refused plugins (exit 1 when there are any)
 };
 int plugins_command(const GlobalOptions& global, const PluginsOptions& options);
 
@@ -34,6 +35,8 @@ struct ServeOptions {
   std::uint16_t port = 8000;  // 0 = any free port (printed)
   std::vector<std::string> plugins;  // empty = every plugin found
   std::filesystem::path db;          // empty = OperationStore::default_path()
+  bool insecure = false;  // allow a non-loopback --host without KTRDR_API_TOKEN
+  std::vector<std::string> allowed_origins;  // web origins that may POST/DELETE besides its own
 };
 int serve_command(const GlobalOptions& global, const ServeOptions& options);
 

@@ -2,7 +2,9 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <cstdlib>
+#include <tuple>
 #include <iostream>
 #include <vector>
 
@@ -22,7 +24,15 @@ CREATE TABLE IF NOT EXISTS operations (
   record     TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS operations_created ON operations (created_at);
+CREATE TABLE IF NOT EXISTS operations_quarantine (
+  id     TEXT NOT NULL,
+  record TEXT NOT NULL,
+  reason TEXT NOT NULL
+);
 )sql";
+
+// After a failed write (e.g. the disk is full), how long before the writer tries again.
+constexpr std::chrono::seconds kRetryDelay{1};
 
 constexpr const char* kUpsert =
     "INSERT INTO operations (id, kind, name, state, created_at, version, record) "
@@ -91,8 +101,18 @@ std::filesystem::path OperationStore::default_path() {
          "operations.db";
 }
 
+// Test hook: KTRDR_TEST_STORE_WRITE_DELAY_MS holds every write back that long, so tests can
+// kill a server between a change and its commit.
+std::chrono::milliseconds write_delay_for_testing() {
+  const char* text = std::getenv("KTRDR_TEST_STORE_WRITE_DELAY_MS");
+  return std::chrono::milliseconds(text != nullptr ? std::atoi(text) : 0);
+}
+
 OperationStore::OperationStore(std::filesystem::path path, sqlite3* db)
-    : path_(std::move(path)), db_(db), writer_([this] { write_loop(); }) {}
+    : path_(std::move(path)),
+      db_(db),
+      write_delay_(write_delay_for_testing()),
+      writer_([this] { write_loop(); }) {}
 
 OperationStore::~OperationStore() {
   subscription_ = {};
@@ -105,23 +125,31 @@ OperationStore::~OperationStore() {
   sqlite3_close(db_);
 }
 
-Result<std::size_t> OperationStore::restore_into(OperationRegistry& registry) {
+Result<std::size_t> OperationStore::restore_into(
+    OperationRegistry& registry, const std::function<void(const std::string&)>& warn) {
   std::vector<OperationRecord> records;
+  std::vector<std::tuple<std::string, std::string, std::string>> unreadable;  // id, text, why
   {
-    Statement select(db_, "SELECT record FROM operations ORDER BY created_at, id");
+    Statement select(db_, "SELECT id, record FROM operations ORDER BY created_at, id");
     if (select.get() == nullptr) return sqlite_error(db_, path_, "cannot read operations");
     while (sqlite3_step(select.get()) == SQLITE_ROW) {
-      const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(select.get(), 0));
+      const auto* id = reinterpret_cast<const char*>(sqlite3_column_text(select.get(), 0));
+      const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(select.get(), 1));
       auto json = Json::parse(text != nullptr ? text : "");
       auto record = json.ok() ? OperationRecord::from_json(*json)
                               : Result<OperationRecord>(std::move(json).error());
       if (!record.ok()) {
-        return Error::io(path_.string() + ": a stored operation cannot be read: " +
-                             record.error().message,
-                         {{"file", path_.string()}});
+        unreadable.emplace_back(id != nullptr ? id : "", text != nullptr ? text : "",
+                                record.error().message);
+        continue;
       }
       records.push_back(std::move(*record));
     }
+  }
+  for (const auto& [id, text, why] : unreadable) {
+    quarantine(id, text, why);
+    warn(path_.string() + ": operation " + id +
+         " cannot be read and was moved to the table operations_quarantine: " + why);
   }
   std::map<std::string, OperationRecord> interrupted;
   const auto now = std::chrono::system_clock::now();
@@ -138,8 +166,28 @@ Result<std::size_t> OperationStore::restore_into(OperationRegistry& registry) {
     }
     registry.restore(std::move(record));
   }
-  if (auto written = write(interrupted); !written.ok()) return std::move(written).error();
+  if (auto written = write(interrupted); !written.ok()) {
+    // Not fatal (the disk may be full): the writer keeps trying.
+    warn(written.error().message + " (marking interrupted operations; retried in the background)");
+    std::lock_guard lock(mutex_);
+    queued_.merge(interrupted);
+    changed_.notify_all();
+  }
   return records.size();
+}
+
+void OperationStore::quarantine(const std::string& id, const std::string& text,
+                                const std::string& reason) {
+  Statement insert(db_, "INSERT INTO operations_quarantine (id, record, reason) VALUES (?1, ?2, ?3)");
+  bind_text(insert.get(), 1, id);
+  bind_text(insert.get(), 2, text);
+  bind_text(insert.get(), 3, reason);
+  Statement remove(db_, "DELETE FROM operations WHERE id = ?1");
+  bind_text(remove.get(), 1, id);
+  sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
+  const bool moved = sqlite3_step(insert.get()) == SQLITE_DONE &&
+                     sqlite3_step(remove.get()) == SQLITE_DONE;
+  sqlite3_exec(db_, moved ? "COMMIT" : "ROLLBACK", nullptr, nullptr, nullptr);
 }
 
 void OperationStore::follow(OperationRegistry& registry) {
@@ -152,10 +200,17 @@ void OperationStore::follow(OperationRegistry& registry) {
   });
 }
 
-void OperationStore::flush() {
+Result<void> OperationStore::flush() {
   std::unique_lock lock(mutex_);
   const std::uint64_t target = queued_batches_ + (queued_.empty() ? 0 : 1);
   changed_.wait(lock, [&] { return written_batches_ >= target; });
+  if (failure_) return *failure_;
+  return {};
+}
+
+std::optional<Error> OperationStore::failure() const {
+  std::lock_guard lock(mutex_);
+  return failure_;
 }
 
 void OperationStore::write_loop() {
@@ -167,12 +222,23 @@ void OperationStore::write_loop() {
     batch.swap(queued_);
     ++queued_batches_;
     lock.unlock();
-    if (auto written = write(batch); !written.ok()) {
-      std::cerr << "ktrdr: warning: " << written.error().message << "\n";
-    }
+    if (write_delay_.count() > 0) std::this_thread::sleep_for(write_delay_);
+    auto written = write(batch);
     lock.lock();
     ++written_batches_;
+    if (written.ok()) {
+      failure_.reset();
+    } else {
+      if (!failure_) std::cerr << "ktrdr: warning: " << written.error().message << "\n";
+      failure_ = std::move(written).error();
+      // Keep what was not stored; a newer record of an id queued meanwhile wins.
+      queued_.merge(batch);
+    }
     changed_.notify_all();
+    if (failure_) {
+      changed_.wait_for(lock, kRetryDelay, [&] { return stopping_; });
+      if (stopping_) return;  // nothing more can be stored; what was committed is kept
+    }
   }
 }
 

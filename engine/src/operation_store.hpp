@@ -1,11 +1,16 @@
 // OperationStore: keeps the operations registry's records in SQLite, so a server's history
 // survives restarts. Changes are queued by a registry listener and written by the store's own
 // thread in transactions (WAL journal: a kill at any moment leaves the last committed state,
-// never a corrupt file). Thread-safe.
+// never a corrupt file); flush() is the group commit a server waits for before it acknowledges
+// work. A write that fails (disk full) keeps its records queued and is retried every second
+// until it succeeds; failure() says so meanwhile. Thread-safe.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <filesystem>
+#include <functional>
+#include <optional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -33,12 +38,17 @@ class OperationStore {
 
   // Loads every stored record into `registry`. Records that were still pending or running
   // (the previous server stopped under them) become failed with reason "interrupted" and are
-  // saved so. Returns how many records were loaded.
-  Result<std::size_t> restore_into(OperationRegistry& registry);
+  // saved so. A row that cannot be read is moved to the table operations_quarantine (with the
+  // reason) and reported through `warn`; the others load. Returns how many records were loaded.
+  Result<std::size_t> restore_into(OperationRegistry& registry,
+                                   const std::function<void(const std::string&)>& warn);
   // From now on, every change of `registry` is saved. `registry` must outlive the store.
   void follow(OperationRegistry& registry);
-  // Blocks until everything queued so far is written (for tests and shutdown).
-  void flush();
+  // Blocks until everything queued so far is committed; the error when the write failed (the
+  // records stay queued and are retried).
+  Result<void> flush();
+  // Why the last write failed, while writes fail; nullopt once one succeeds.
+  std::optional<Error> failure() const;
 
   const std::filesystem::path& path() const { return path_; }
 
@@ -46,16 +56,19 @@ class OperationStore {
   OperationStore(std::filesystem::path path, sqlite3* db);
   void write_loop();
   Result<void> write(const std::map<std::string, OperationRecord>& records);
+  void quarantine(const std::string& id, const std::string& text, const std::string& reason);
 
   std::filesystem::path path_;
   sqlite3* db_;
   OperationRegistry::Subscription subscription_;
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::condition_variable changed_;
   std::map<std::string, OperationRecord> queued_;  // latest record per id
   std::uint64_t queued_batches_ = 0;   // batches handed to the writer
-  std::uint64_t written_batches_ = 0;  // batches written
+  std::uint64_t written_batches_ = 0;  // batches the writer tried
+  std::optional<Error> failure_;       // of the last try, when it failed
   bool stopping_ = false;
+  const std::chrono::milliseconds write_delay_;  // test hook (see operation_store.cpp)
   std::thread writer_;
 };
 

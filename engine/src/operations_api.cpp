@@ -16,6 +16,9 @@ constexpr std::size_t kDefaultPageSize = 50;
 constexpr std::size_t kMaxPageSize = 1000;
 // How long POST /jobs waits for the jobs that need nothing to start before it answers.
 constexpr std::chrono::seconds kSubmitWait{10};
+// Bounds on what one operation may make the server keep (its record is stored and listed).
+constexpr std::size_t kMaxNameLength = 200;
+constexpr std::size_t kMaxParamsBytes = 64 * 1024;
 
 std::string api(std::string_view path) { return std::string(kOperationsApiPrefix) + std::string(path); }
 
@@ -32,6 +35,10 @@ Result<std::size_t> query_number(const ServerRequest& request, const std::string
                                    {{"field", name}, {"value", text}});
   }
   return value;
+}
+
+ServerResponse operation_not_found(const std::string& id) {
+  return ServerResponse::error(Error::not_found("operation " + id + " not found", {{"id", id}}));
 }
 
 ServerResponse errors_response(const std::vector<Error>& errors) {
@@ -116,12 +123,12 @@ void OperationsApi::mount(HostService& server) {
   server.route(HttpMethod::kPost, api("/jobs"), [this](const ServerRequest& r) {
     return submit_jobs(r);
   });
-  // These only read or change the registry (starting an operation only queues it): quick.
+  // These only read or change the registry: quick.
   constexpr bool kAuth = true;
   constexpr bool kQuick = true;
-  server.route(
-      HttpMethod::kPost, api("/operations"),
-      [this](const ServerRequest& r) { return start_operation(r); }, kAuth, kQuick);
+  // Waits for the journal's commit: not quick.
+  server.route(HttpMethod::kPost, api("/operations"),
+               [this](const ServerRequest& r) { return start_operation(r); });
   server.route(
       HttpMethod::kGet, api("/operations"),
       [this](const ServerRequest& r) { return list_operations(r); }, kAuth, kQuick);
@@ -131,9 +138,14 @@ void OperationsApi::mount(HostService& server) {
   server.route(
       HttpMethod::kDelete, api("/operations/{id}"),
       [this](const ServerRequest& r) { return cancel_operation(r); }, kAuth, kQuick);
-  server.stream_route(HttpMethod::kGet, api("/operations/{id}/events"),
-                      [this](const ServerRequest& r, StreamWriter& w) { stream_events(r, w); });
-  const auto health_handler = [this, &server](const ServerRequest&) { return health(server); };
+  server.stream_route(
+      HttpMethod::kGet, api("/operations/{id}/events"),
+      [this](const ServerRequest& r, StreamWriter& w) { stream_events(r, w); }, kAuth,
+      [this](const ServerRequest& r) -> std::optional<ServerResponse> {
+        if (engine_.registry().get(r.params.at("id"))) return std::nullopt;
+        return operation_not_found(r.params.at("id"));
+      });
+  const auto health_handler = [this, &server](const ServerRequest& r) { return health(server, r); };
   // Health checks must be quick by their contract.
   server.route(HttpMethod::kGet, api("/health"), health_handler, !kAuth, kQuick);
   server.route(HttpMethod::kGet, "/health", health_handler, !kAuth, kQuick);
@@ -143,7 +155,30 @@ void OperationsApi::mount(HostService& server) {
   }
 }
 
+std::optional<ServerResponse> OperationsApi::refuse_unstorable() const {
+  if (!journal_.failure) return std::nullopt;
+  auto failure = journal_.failure();
+  if (!failure) return std::nullopt;
+  return ServerResponse::error(Error::unavailable(
+      "the server cannot store new operations now, so it takes none: " + failure->message,
+      failure->context));
+}
+
+std::optional<ServerResponse> OperationsApi::wait_stored(const std::vector<std::string>& ids) {
+  if (!journal_.commit) return std::nullopt;
+  auto committed = journal_.commit();
+  if (committed.ok()) return std::nullopt;
+  for (const std::string& id : ids) {
+    (void)engine_.registry().request_cancel(id, CancelReason::kShutdown,
+                                            "its record could not be stored");
+  }
+  return ServerResponse::error(Error::unavailable(
+      "the operation could not be stored, so it was cancelled: " + committed.error().message,
+      committed.error().context));
+}
+
 ServerResponse OperationsApi::submit_jobs(const ServerRequest& request) {
+  if (auto refusal = refuse_unstorable()) return std::move(*refusal);
   JobFileLoad load = parse_job_text(request.body, "request");
   if (!load.ok()) return errors_response(load.errors);
   const std::vector<Error> errors = engine_.resolve(load.file, {});
@@ -162,7 +197,12 @@ ServerResponse OperationsApi::submit_jobs(const ServerRequest& request) {
   }
   s.sink.wait_started(roots, kSubmitWait);
   Json jobs = Json::array();
-  for (const JobSpec& job : s.file.jobs) jobs.push_back(s.sink.describe(job));
+  std::vector<std::string> started;
+  for (const JobSpec& job : s.file.jobs) {
+    Json item = s.sink.describe(job);
+    if (auto id = item.get_string("operation_id")) started.push_back(*id);
+    jobs.push_back(item);
+  }
   {
     std::lock_guard lock(submissions_mutex_);
     for (auto it = submissions_.begin(); it != submissions_.end();) {
@@ -175,12 +215,14 @@ ServerResponse OperationsApi::submit_jobs(const ServerRequest& request) {
     }
     submissions_.push_back(std::move(submission));
   }
+  if (auto refusal = wait_stored(started)) return std::move(*refusal);
   Json body = Json::object();
   body.set("jobs", jobs);
   return ServerResponse::json(body, 202);
 }
 
 ServerResponse OperationsApi::start_operation(const ServerRequest& request) {
+  if (auto refusal = refuse_unstorable()) return std::move(*refusal);
   auto body = request.json();
   if (!body.ok()) return ServerResponse::error(body.error());
   const std::string kind = body->get_string("kind").value_or("");
@@ -196,14 +238,28 @@ ServerResponse OperationsApi::start_operation(const ServerRequest& request) {
     return ServerResponse::error(Error::invalid_argument("`params` must be an object",
                                                          {{"field", "params"}}));
   }
+  const std::string name = body->get_string("name").value_or("");
+  if (name.size() > kMaxNameLength) {
+    return ServerResponse::error(Error::invalid_argument(
+        "`name` is " + std::to_string(name.size()) + " characters; at most " +
+            std::to_string(kMaxNameLength) + " are kept",
+        {{"field", "name"}}));
+  }
+  if (const std::size_t size = params.dump().size(); size > kMaxParamsBytes) {
+    return ServerResponse::error(Error::invalid_argument(
+        "`params` is " + std::to_string(size) + " bytes of JSON; at most " +
+            std::to_string(kMaxParamsBytes) + " are kept",
+        {{"field", "params"}}));
+  }
   if (auto problems = spec->schema.validate(params); !problems.empty()) {
     return errors_response(problems);
   }
   // An operation sent to a host service runs here: never route it on again.
-  OperationRequest start{kind, body->get_string("name").value_or(""), params,
+  OperationRequest start{kind, name, params,
                          RoutingOverride{false, std::nullopt}, shutdown_, std::nullopt};
   auto id = spec->start(start);
   if (!id.ok()) return ServerResponse::error(id.error());
+  if (auto refusal = wait_stored({*id})) return std::move(*refusal);
   return ServerResponse::json(engine_.registry().get(*id)->to_json(), 201);
 }
 
@@ -242,9 +298,7 @@ ServerResponse OperationsApi::list_operations(const ServerRequest& request) cons
 ServerResponse OperationsApi::get_operation(const ServerRequest& request) const {
   const std::string& id = request.params.at("id");
   auto record = engine_.registry().get(id);
-  if (!record) {
-    return ServerResponse::error(Error::not_found("operation " + id + " not found", {{"id", id}}));
-  }
+  if (!record) return operation_not_found(id);
   return ServerResponse::json(record->to_json());
 }
 
@@ -294,7 +348,8 @@ void OperationsApi::stream_events(const ServerRequest& request, StreamWriter& wr
   }
 }
 
-ServerResponse OperationsApi::health(const HostService& server) const {
+ServerResponse OperationsApi::health(const HostService& server,
+                                     const ServerRequest& request) const {
   Json body = Json::object();
   bool ok = true;
   Json plugins = Json::array();
@@ -316,9 +371,12 @@ ServerResponse OperationsApi::health(const HostService& server) const {
     ok = ok && result.get_bool("ok").value_or(false);
     dependencies.set(check.name, result);
   }
-  body.set("status", ok ? "ok" : "degraded")
-      .set("version", KTRDR_SDK_VERSION)
-      .set("plugins", plugins)
+  body.set("status", ok ? "ok" : "degraded").set("version", KTRDR_SDK_VERSION);
+  if (!request.authenticated) {
+    // Strangers learn whether the server is well, not where its files are or what it runs.
+    return ServerResponse::json(body, ok ? 200 : 503);
+  }
+  body.set("plugins", plugins)
       .set("operations", operations)
       .set("requests_active", server.active_requests())
       .set("dependencies", dependencies);

@@ -8,6 +8,7 @@
 #include <list>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -16,6 +17,14 @@
 #include "ktrdr/sdk/host_service.hpp"
 
 namespace ktrdr::engine {
+
+// Where the server keeps the operations it acknowledges: POST /operations and POST /jobs answer
+// only once `commit` says the new records are stored (a group commit), and while `failure` says
+// the store cannot write, new work is refused with 503.
+struct OperationJournal {
+  std::function<Result<void>()> commit;
+  std::function<std::optional<Error>()> failure;
+};
 
 class OperationsApi {
  public:
@@ -28,6 +37,8 @@ class OperationsApi {
 
   // A dependency /health reports, e.g. the operations database.
   void add_health_check(HealthCheck check);
+  // Without a journal (tests), work is acknowledged as soon as it is registered.
+  void set_journal(OperationJournal journal) { journal_ = std::move(journal); }
   // Adds every route to `server` (before it starts). /health is also served at the root.
   void mount(HostService& server);
 
@@ -40,11 +51,17 @@ class OperationsApi {
   ServerResponse get_operation(const ServerRequest& request) const;
   ServerResponse cancel_operation(const ServerRequest& request);
   void stream_events(const ServerRequest& request, StreamWriter& writer) const;
-  ServerResponse health(const HostService& server) const;
+  ServerResponse health(const HostService& server, const ServerRequest& request) const;
+  // 503 while the journal cannot store new work.
+  std::optional<ServerResponse> refuse_unstorable() const;
+  // Waits for the journal; on failure cancels `ids` (their records could not be stored) and
+  // returns the 503 to answer instead of an acknowledgement.
+  std::optional<ServerResponse> wait_stored(const std::vector<std::string>& ids);
 
   Engine& engine_;
   CancellationToken shutdown_;
   std::vector<HealthCheck> health_checks_;
+  OperationJournal journal_;
   std::mutex submissions_mutex_;
   std::list<std::unique_ptr<Submission>> submissions_;
 };

@@ -1,3 +1,4 @@
+#include <boost/dll/runtime_symbol_info.hpp>
 #include <cstdlib>
 #include <iostream>
 #include <set>
@@ -16,9 +17,40 @@ namespace {
 // How long a stopping server lets requests and cancelled operations finish.
 constexpr std::chrono::seconds kShutdownGrace{5};
 
+// Who may use the server: the token from KTRDR_API_TOKEN, the origins, and the refusals of an
+// empty token or of a server reachable from other machines with no token at all.
+Result<HostServiceOptions> access_options(const ServeOptions& options) {
+  HostServiceOptions server;
+  server.host = options.host;
+  server.port = options.port;
+  server.allowed_origins = options.allowed_origins;
+  if (const char* token = std::getenv("KTRDR_API_TOKEN")) {
+    if (*token == '\0') {
+      return Error::invalid_argument(
+          "KTRDR_API_TOKEN is set but empty, which would leave the API unprotected: set a token "
+          "or unset the variable",
+          {{"field", "KTRDR_API_TOKEN"}});
+    }
+    server.bearer_token = token;
+  }
+  if (server.bearer_token.empty() && !options.insecure && !is_loopback_host(options.host)) {
+    return Error::invalid_argument(
+        "--host " + options.host +
+            " makes the API reachable from other machines: set KTRDR_API_TOKEN (clients then "
+            "send it as a bearer token), or pass --insecure to serve it unprotected",
+        {{"field", "--host"}, {"value", options.host}});
+  }
+  return server;
+}
+
 }  // namespace
 
 int serve_command(const GlobalOptions& global, const ServeOptions& options) {
+  auto server_options = access_options(options);
+  if (!server_options.ok()) {
+    std::cerr << "ktrdr serve: error: " << server_options.error().message << "\n";
+    return kExitBadInput;
+  }
   CancellationSource shutdown;
   SignalWatcher signals(shutdown, [](std::string_view what) {
     std::cerr << "ktrdr serve: " << what << std::endl;
@@ -32,6 +64,7 @@ int serve_command(const GlobalOptions& global, const ServeOptions& options) {
     std::cerr << "ktrdr serve: error: " << store.error().message << "\n";
     return kExitBadInput;
   }
+  engine.plugins().probe_with(boost::dll::program_location());
   if (options.plugins.empty()) {
     engine.plugins().load_all();
   } else {
@@ -47,26 +80,28 @@ int serve_command(const GlobalOptions& global, const ServeOptions& options) {
                 << ") refused: " << entry.refusal << "\n";
     }
   }
-  auto restored = (*store)->restore_into(engine.registry());
+  auto restored = (*store)->restore_into(engine.registry(), [](const std::string& warning) {
+    std::cerr << "ktrdr serve: warning: " << warning << "\n";
+  });
   if (!restored.ok()) {
     std::cerr << "ktrdr serve: error: " << restored.error().message << "\n";
     return kExitBadInput;
   }
   (*store)->follow(engine.registry());
 
-  HostServiceOptions server_options;
-  server_options.host = options.host;
-  server_options.port = options.port;
-  if (const char* token = std::getenv("KTRDR_API_TOKEN")) server_options.bearer_token = token;
-  HostService server(server_options);
+  HostService server(*server_options);
   {
     OperationsApi api(engine, shutdown.token());
-    const std::filesystem::path store_path = (*store)->path();
-    api.add_health_check({"operations_db", [store_path] {
+    OperationStore& journal = **store;
+    api.set_journal({.commit = [&journal] { return journal.flush(); },
+                     .failure = [&journal] { return journal.failure(); }});
+    api.add_health_check({"operations_db", [&journal] {
                             Json check = Json::object();
                             std::error_code ec;
-                            check.set("ok", std::filesystem::exists(store_path, ec))
-                                .set("path", store_path.string());
+                            const auto failure = journal.failure();
+                            check.set("ok", !failure && std::filesystem::exists(journal.path(), ec))
+                                .set("path", journal.path().string());
+                            if (failure) check.set("error", failure->message);
                             return check;
                           }});
     api.mount(server);
@@ -94,7 +129,10 @@ int serve_command(const GlobalOptions& global, const ServeOptions& options) {
     }
     server.stop(kShutdownGrace);
   }
-  (*store)->flush();
+  if (auto flushed = (*store)->flush(); !flushed.ok()) {
+    std::cerr << "ktrdr serve: warning: the last changes were not stored: "
+              << flushed.error().message << "\n";
+  }
   return kExitOk;
 }
 

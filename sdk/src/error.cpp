@@ -13,7 +13,7 @@ struct CodeName {
   std::string_view name;
 };
 
-constexpr std::array<CodeName, 13> kCodeNames{{
+constexpr std::array<CodeName, 15> kCodeNames{{
     {ErrorCode::kInvalidArgument, "invalid_argument"},
     {ErrorCode::kNotFound, "not_found"},
     {ErrorCode::kConflict, "conflict"},
@@ -27,6 +27,8 @@ constexpr std::array<CodeName, 13> kCodeNames{{
     {ErrorCode::kPluginRefused, "plugin_refused"},
     {ErrorCode::kUnavailable, "unavailable"},
     {ErrorCode::kInternal, "internal"},
+    {ErrorCode::kUnauthenticated, "unauthenticated"},
+    {ErrorCode::kForbidden, "forbidden"},
 }};
 
 Error make(ErrorCode code, std::string message, Error::Context context) {
@@ -78,6 +80,12 @@ Error Error::unavailable(std::string message, Context context) {
 }
 Error Error::internal(std::string message, Context context) {
   return make(ErrorCode::kInternal, std::move(message), std::move(context));
+}
+Error Error::unauthenticated(std::string message, Context context) {
+  return make(ErrorCode::kUnauthenticated, std::move(message), std::move(context));
+}
+Error Error::forbidden(std::string message, Context context) {
+  return make(ErrorCode::kForbidden, std::move(message), std::move(context));
 }
 
 Error& Error::with(std::string key, std::string value) {

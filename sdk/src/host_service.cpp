@@ -37,6 +37,10 @@ unsigned status_for(ErrorCode code) {
     case ErrorCode::kInvalidArgument:
     case ErrorCode::kParse:
       return 400;
+    case ErrorCode::kUnauthenticated:
+      return 401;
+    case ErrorCode::kForbidden:
+      return 403;
     case ErrorCode::kNotFound:
       return 404;
     case ErrorCode::kConflict:
@@ -219,7 +223,7 @@ void HostService::route(HttpMethod method, std::string pattern, Handler handler,
 }
 
 void HostService::stream_route(HttpMethod method, std::string pattern, StreamHandler handler,
-                               bool requires_auth) {
+                               bool requires_auth, StreamCheck check) {
   std::lock_guard lock(impl_->lifecycle_mutex);
   if (impl_->started) {
     throw std::logic_error("HostService::stream_route() after start(): " + pattern);
@@ -228,6 +232,7 @@ void HostService::stream_route(HttpMethod method, std::string pattern, StreamHan
   route.method = method;
   route.pattern = std::move(pattern);
   route.stream_handler = std::move(handler);
+  route.stream_check = std::move(check);
   route.requires_auth = requires_auth;
   impl_->state->router().add(std::move(route));
 }

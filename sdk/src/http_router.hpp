@@ -19,6 +19,7 @@ struct Route {
   std::string pattern;
   Handler handler;               // set for a plain route
   StreamHandler stream_handler;  // set for a streaming route
+  StreamCheck stream_check;      // optional, for a streaming route
   bool requires_auth = true;
   bool quick = false;  // the handler never blocks: run it on the connection's I/O thread
 };

@@ -5,6 +5,7 @@
 
 #include <utility>
 
+#include "http_browser_guard.hpp"
 #include "ktrdr/sdk/version.hpp"
 
 namespace ktrdr::detail {
@@ -24,6 +25,7 @@ void ServerState::ActiveRequest::release() {
 ServerState::ServerState(HostServiceOptions options)
     : options_(std::move(options)),
       server_name_(std::string("ktrdr/") + KTRDR_SDK_VERSION),
+      loopback_only_(is_loopback_host(options_.host)),
       handlers_(std::make_unique<ThreadPoolExecutor>(
           std::max<std::size_t>(options_.handler_threads, 1))) {}
 

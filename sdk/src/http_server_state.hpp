@@ -47,6 +47,8 @@ class ServerState {
   explicit ServerState(HostServiceOptions options);
 
   const HostServiceOptions& options() const { return options_; }
+  // The server listens on a loopback address only (Host names are then checked).
+  bool loopback_only() const { return loopback_only_; }
   // Mutable only before the server starts.
   HttpRouter& router() { return router_; }
   const HttpRouter& router() const { return router_; }
@@ -83,6 +85,7 @@ class ServerState {
 
   const HostServiceOptions options_;
   const std::string server_name_;
+  const bool loopback_only_;
   HttpRouter router_;
   std::atomic<bool> stopping_{false};
 

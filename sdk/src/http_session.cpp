@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "http_auth.hpp"
+#include "http_browser_guard.hpp"
 #include "http_stream.hpp"
 #include "http_target.hpp"
 
@@ -104,9 +105,11 @@ std::string chunk_of(std::string_view payload) {
 // Statuses whose responses must not carry a body.
 bool bodiless(unsigned status) { return status < 200 || status == 204 || status == 304; }
 
-ServerResponse run_handler(const Route& route, const ServerRequest& request) {
+// Runs one of a route's callables; an exception becomes an error response naming the route.
+template <class Call>
+auto guarded(const Route& route, const ServerRequest& request, Call call) -> decltype(call()) {
   try {
-    return route.handler(request);
+    return call();
   } catch (const ErrorException& e) {
     return ServerResponse::error(e.error());
   } catch (const std::exception& e) {
@@ -118,6 +121,14 @@ ServerResponse run_handler(const Route& route, const ServerRequest& request) {
     return ServerResponse::error(
         Error::internal("handler for " + route.pattern + " failed", {{"path", request.path}}), 500);
   }
+}
+
+ServerResponse run_handler(const Route& route, const ServerRequest& request) {
+  return guarded(route, request, [&] { return route.handler(request); });
+}
+
+std::optional<ServerResponse> run_check(const Route& route, const ServerRequest& request) {
+  return guarded(route, request, [&] { return route.stream_check(request); });
 }
 
 }  // namespace
@@ -330,13 +341,25 @@ void HttpSession::handle_request() {
     return respond(std::move(response), keep_alive);
   }
   const Route& route = *match.route;
+  const BrowserFacts facts{.method = route.method,
+                           .path = target->path,
+                           .host = std_view(message[http::field::host]),
+                           .origin = std_view(message[http::field::origin]),
+                           .fetch_site = std_view(message["Sec-Fetch-Site"]),
+                           .content_type = std_view(message[http::field::content_type]),
+                           .has_body = !message.body().empty()};
+  if (auto refusal = browser_refusal(facts, state_->loopback_only(),
+                                     state_->options().allowed_origins)) {
+    return respond(std::move(*refusal), keep_alive);
+  }
   const auto& token = state_->options().bearer_token;
-  if (route.requires_auth && !token.empty() &&
-      !bearer_token_matches(std_view(message[http::field::authorization]), token)) {
+  const bool authenticated =
+      token.empty() ? state_->loopback_only()
+                    : bearer_token_matches(std_view(message[http::field::authorization]), token);
+  if (route.requires_auth && !token.empty() && !authenticated) {
     auto response = ServerResponse::error(
-        Error::invalid_argument("missing or wrong bearer token for " + target->path,
-                                {{"path", target->path}}),
-        401);
+        Error::unauthenticated("missing or wrong bearer token for " + target->path,
+                               {{"path", target->path}}));
     response.headers.emplace_back("WWW-Authenticate", "Bearer");
     return respond(std::move(response), keep_alive);
   }
@@ -352,7 +375,13 @@ void HttpSession::handle_request() {
     if (!inserted) it->second.append(", ").append(std_view(field.value()));
   }
   request.body = std::move(message.body());
-  if (route.stream_handler) return start_stream(route, std::move(request));
+  request.authenticated = authenticated;
+  if (route.stream_handler) {
+    if (route.stream_check) {
+      if (auto refusal = run_check(route, request)) return respond(std::move(*refusal), keep_alive);
+    }
+    return start_stream(route, std::move(request));
+  }
   if (route.quick) return respond(run_handler(route, request), keep_alive);
   state_->run_handler([self = shared_from_this(), route = &route, request = std::move(request),
                        keep_alive] {

@@ -17,13 +17,18 @@ namespace ktrdr::test {
 
 class KtrdrServer {
  public:
+  // `launcher` goes before the binary (e.g. {"prlimit", "--fsize=N", "--"}).
   KtrdrServer(const TempDir& plugins, std::filesystem::path db,
               std::vector<std::string> extra_args = {},
-              std::map<std::string, std::string> env = {{"KTRDR_PLUGIN_PATH", ""}})
+              std::map<std::string, std::string> env = {{"KTRDR_PLUGIN_PATH", ""}},
+              std::vector<std::string> launcher = {})
       : db_(std::move(db)) {
     std::vector<std::string> args = {"serve", "--port", "0", "--db", db_.string()};
     args.insert(args.end(), extra_args.begin(), extra_args.end());
-    process_ = std::make_unique<Subprocess>(ktrdr_args(plugins, args), std::move(env));
+    std::vector<std::string> argv = std::move(launcher);
+    const auto ktrdr = ktrdr_args(plugins, args);
+    argv.insert(argv.end(), ktrdr.begin(), ktrdr.end());
+    process_ = std::make_unique<Subprocess>(std::move(argv), std::move(env));
     const std::regex listening(R"(listening on (http://[0-9.]+:[0-9]+))");
     process_->wait_for_line(
         [&](const std::string& line) {

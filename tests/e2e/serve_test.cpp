@@ -1,9 +1,11 @@
 #include <catch2/catch.hpp>
 
 #include <dirent.h>
+#include <sqlite3.h>
 #include <signal.h>
 
 #include <algorithm>
+#include <fstream>
 #include <atomic>
 #include <thread>
 
@@ -59,7 +61,7 @@ TEST_CASE("ktrdr serve runs jobs submitted over HTTP and answers the operations 
   const std::string api = server.url() + "/api/v1";
 
   // Submit the same YAML a job file holds.
-  const CurlResponse submitted = curl({"-X", "POST", "--data-binary",
+  const CurlResponse submitted = curl({"-X", "POST", "-H", "Content-Type: application/yaml", "--data-binary",
                                        "version: 1\njobs:\n  - {name: small, kind: example.primes, "
                                        "params: {limit: 10000000}}\n",
                                        api + "/jobs"});
@@ -88,7 +90,7 @@ TEST_CASE("ktrdr serve runs jobs submitted over HTTP and answers the operations 
 
   SECTION("cancel over HTTP: 200, then 409 once terminal") {
     const Json started =
-        json_of(curl({"-X", "POST", "--data-binary", kLongJob, api + "/jobs"}).body);
+        json_of(curl({"-X", "POST", "-H", "Content-Type: application/yaml", "--data-binary", kLongJob, api + "/jobs"}).body);
     const std::string long_id = started.at("jobs")[0].get_string("operation_id").value();
     auto client = HostServiceClient::create(server.url());
     REQUIRE(client.ok());
@@ -110,12 +112,25 @@ TEST_CASE("ktrdr serve runs jobs submitted over HTTP and answers the operations 
     CHECK(curl({"-X", "PUT", api + "/operations"}).status == 405);
     CHECK(curl({api + "/nowhere"}).status == 404);
     const CurlResponse bad_job =
-        curl({"-X", "POST", "--data-binary", "version: 1\njobs:\n  - {name: a, kind: nope.x}\n",
+        curl({"-X", "POST", "-H", "Content-Type: application/yaml", "--data-binary", "version: 1\njobs:\n  - {name: a, kind: nope.x}\n",
               api + "/jobs"});
     CHECK(bad_job.status == 400);
     CHECK_THAT(json_of(bad_job.body).at("error").get_string("message").value(),
                Contains("request:3:") && Contains("unknown job kind `nope.x`"));
     CHECK(curl({api + "/operations?status=sleeping"}).status == 400);
+    const std::string long_name = R"({"kind": "example.primes", "name": ")" +
+                                  std::string(201, 'n') + R"(", "params": {"limit": 100}})";
+    const CurlResponse named = curl({"-X", "POST", "-H", "Content-Type: application/json",
+                                     "--data-binary", long_name, api + "/operations"});
+    CHECK(named.status == 400);
+    CHECK_THAT(named.body, Contains("at most 200"));
+    const auto big_params = work.path() / "big.json";
+    std::ofstream(big_params) << R"({"kind": "example.primes", "params": {"limit": 100, "pad": ")"
+                              << std::string(70'000, 'x') << R"("}})";
+    const CurlResponse big = curl({"-X", "POST", "-H", "Content-Type: application/json",
+                                   "--data-binary", "@" + big_params.string(), api + "/operations"});
+    CHECK(big.status == 400);
+    CHECK_THAT(big.body, Contains("bytes of JSON; at most 65536"));
   }
   SECTION("health tells the truth") {
     const CurlResponse health = curl({server.url() + "/health"});
@@ -131,7 +146,7 @@ TEST_CASE("ktrdr serve runs jobs submitted over HTTP and answers the operations 
       names.push_back(body.at("plugins")[i].get_string("name").value_or(""));
     }
     CHECK(std::count(names.begin(), names.end(), "example") == 1);
-    CHECK(std::count(names.begin(), names.end(), "test_jobs") == 1);
+    CHECK(std::count(names.begin(), names.end(), "test") == 1);
   }
   SECTION("plugins add domain routes") {
     const CurlResponse count = curl({server.url() + "/example/prime-count?below=1000"});
@@ -151,7 +166,7 @@ TEST_CASE("a server killed mid-operation keeps its history and marks the operati
   {
     KtrdrServer server(plugins.dir, db);
     const std::string api = server.url() + "/api/v1";
-    done_id = json_of(curl({"-X", "POST", "--data-binary",
+    done_id = json_of(curl({"-X", "POST", "-H", "Content-Type: application/yaml", "--data-binary",
                             "version: 1\njobs:\n  - {name: quick, kind: example.primes, params: "
                             "{limit: 1000}}\n",
                             api + "/jobs"})
@@ -162,7 +177,7 @@ TEST_CASE("a server killed mid-operation keeps its history and marks the operati
     auto client = HostServiceClient::create(server.url());
     REQUIRE(client.ok());
     REQUIRE((*client)->watch(done_id, [](const OperationRecord&) { return true; }).ok());
-    running_id = json_of(curl({"-X", "POST", "--data-binary", kLongJob, api + "/jobs"}).body)
+    running_id = json_of(curl({"-X", "POST", "-H", "Content-Type: application/yaml", "--data-binary", kLongJob, api + "/jobs"}).body)
                      .at("jobs")[0]
                      .get_string("operation_id")
                      .value();
@@ -190,9 +205,247 @@ TEST_CASE("a bearer token protects the API but not /health", "[e2e][serve]") {
   const std::string api = server.url() + "/api/v1";
   CHECK(curl({api + "/operations"}).status == 401);
   CHECK(curl({"-H", "Authorization: Bearer wrong", api + "/operations"}).status == 401);
+  const CurlResponse refused = curl({api + "/operations"});
+  CHECK(json_of(refused.body).at("error").get_string("code") == "unauthenticated");
   CHECK(curl({"-H", "Authorization: Bearer s3cret", api + "/operations"}).status == 200);
+  // /health answers everyone, but only the caller with the token learns paths and plugins.
+  const CurlResponse open_health = curl({server.url() + "/health"});
+  CHECK(open_health.status == 200);
+  CHECK(json_of(open_health.body).get_string("status") == "ok");
+  CHECK_THAT(open_health.body, !Contains("ops.db") && !Contains("/"));
+  const CurlResponse full_health =
+      curl({"-H", "Authorization: Bearer s3cret", server.url() + "/health"});
+  CHECK_THAT(full_health.body, Contains("ops.db") && Contains("plugins"));
+  CHECK(server.stop() == 0);
+}
+
+TEST_CASE("no web page can drive the API: cross-site writes and simple bodies are refused",
+          "[e2e][serve][security]") {
+  Plugins plugins;
+  TempDir work;
+  KtrdrServer server(plugins.dir, work.path() / "ops.db");
+  const std::string api = server.url() + "/api/v1";
+  const std::string job = "version: 1\njobs:\n  - {name: a, kind: example.primes, params: {limit: 10}}\n";
+  const std::string start = R"({"kind": "example.primes", "params": {"limit": 10}})";
+
+  // What a page's fetch(..., {mode: "no-cors", body}) sends: text/plain, and the page's Origin.
+  const CurlResponse plain_jobs = curl({"-X", "POST", "-H", "Content-Type: text/plain",
+                                        "-H", "Origin: http://evil.example", "--data-binary", job,
+                                        api + "/jobs"});
+  CHECK(plain_jobs.status == 403);
+  CHECK(json_of(plain_jobs.body).at("error").get_string("code") == "forbidden");
+  const CurlResponse plain_op = curl({"-X", "POST", "-H", "Content-Type: text/plain",
+                                      "--data-binary", start, api + "/operations"});
+  CHECK(plain_op.status == 415);
+  // A form post (curl -d's default) is refused the same way, with a message that says what to send.
+  const CurlResponse form = curl({"-X", "POST", "--data-binary", job, api + "/jobs"});
+  CHECK(form.status == 415);
+  CHECK_THAT(json_of(form.body).at("error").get_string("message").value_or(""),
+             Contains("application/x-www-form-urlencoded") && Contains("application/yaml"));
+  CHECK(curl({"-X", "DELETE", "-H", "Origin: http://evil.example", api + "/operations/op_x"})
+            .status == 403);
+  // DNS rebinding: a page served as evil.example resolved to 127.0.0.1 cannot even read.
+  CHECK(curl({"-H", "Host: evil.example", api + "/operations"}).status == 403);
+  // Nothing ran.
+  CHECK(json_of(curl({api + "/operations"}).body).get_int("total") == 0);
+
+  // The tools' own requests pass.
+  CHECK(curl({"-X", "POST", "-H", "Content-Type: application/json", "--data-binary", start,
+              api + "/operations"})
+            .status == 201);
+  CHECK(curl({"-X", "POST", "-H", "Content-Type: application/yaml", "-H",
+              "Origin: " + server.url(), "--data-binary", job, api + "/jobs"})
+            .status == 202);
+  CHECK(server.stop() == 0);
+}
+
+TEST_CASE("the events of an unknown operation are a 404 JSON error, not a stream",
+          "[e2e][serve]") {
+  Plugins plugins;
+  TempDir work;
+  KtrdrServer server(plugins.dir, work.path() / "ops.db");
+  const CurlResponse events = curl({server.url() + "/api/v1/operations/op_nope/events"});
+  CHECK(events.status == 404);
+  CHECK(json_of(events.body).at("error").get_string("code") == "not_found");
+  CHECK(server.stop() == 0);
+}
+
+TEST_CASE("a JSON body nested 140,000 deep is a 400 and the server lives on", "[e2e][serve]") {
+  Plugins plugins;
+  TempDir work;
+  KtrdrServer server(plugins.dir, work.path() / "ops.db");
+  const std::string api = server.url() + "/api/v1";
+  const auto body = work.path() / "deep.json";
+  {
+    std::ofstream out(body);
+    out << std::string(140'000, '[');
+  }
+  const CurlResponse deep = curl({"-X", "POST", "-H", "Content-Type: application/json",
+                                  "--data-binary", "@" + body.string(), api + "/operations"});
+  CHECK(deep.status == 400);
+  CHECK_THAT(deep.body, Contains("nested deeper"));
+  // A job file is YAML (JSON is YAML): its parser's own depth bound refuses it.
+  const CurlResponse deep_job = curl({"-X", "POST", "-H", "Content-Type: application/json",
+                                      "--data-binary", "@" + body.string(), api + "/jobs"});
+  CHECK(deep_job.status == 400);
   CHECK(curl({server.url() + "/health"}).status == 200);
   CHECK(server.stop() == 0);
+}
+
+TEST_CASE("serve refuses an empty token and an unprotected non-loopback address",
+          "[e2e][serve][security]") {
+  Plugins plugins;
+  TempDir work;
+  // `env NAME=` sets NAME to the empty string (the test environment map would unset it).
+  const auto serve = [&](std::vector<std::string> setting, std::vector<std::string> extra) {
+    std::vector<std::string> args = {"serve", "--port", "0", "--db", (work.path() / "ops.db").string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    std::vector<std::string> argv = {"env"};
+    argv.insert(argv.end(), setting.begin(), setting.end());
+    const auto ktrdr = ktrdr_args(plugins.dir, args);
+    argv.insert(argv.end(), ktrdr.begin(), ktrdr.end());
+    return run_program(argv, {{"KTRDR_PLUGIN_PATH", ""}, {"KTRDR_API_TOKEN", ""}}, 30s);
+  };
+  const Completed empty = serve({"KTRDR_API_TOKEN="}, {});
+  CHECK(empty.exit_code == 2);
+  CHECK_THAT(empty.err, Contains("KTRDR_API_TOKEN is set but empty"));
+  const Completed exposed = serve({}, {"--host", "0.0.0.0"});
+  CHECK(exposed.exit_code == 2);
+  CHECK_THAT(exposed.err, Contains("--host 0.0.0.0") && Contains("--insecure"));
+
+  // With --insecure it starts (and stops on SIGTERM).
+  KtrdrServer insecure(plugins.dir, work.path() / "ops2.db", {"--host", "0.0.0.0", "--insecure"});
+  CHECK_FALSE(insecure.url().empty());
+  CHECK(insecure.stop() == 0);
+}
+
+TEST_CASE("a stray SIGUSR2 does not make serve deaf to SIGTERM", "[e2e][serve]") {
+  Plugins plugins;
+  TempDir work;
+  KtrdrServer server(plugins.dir, work.path() / "ops.db");
+  server.process().signal(SIGUSR2);
+  CHECK(curl({server.url() + "/health"}).status == 200);  // still serving after it
+  CHECK(server.stop() == 0);
+}
+
+TEST_CASE("an acknowledged operation survives a kill -9 right after the acknowledgement",
+          "[e2e][serve][durability]") {
+  Plugins plugins;
+  TempDir work;
+  const auto db = work.path() / "ops.db";
+  std::vector<std::string> acknowledged;
+  {
+    // Every write of the store is held back 300 ms: an answer sent before the commit would
+    // name an operation the kill then loses.
+    KtrdrServer server(plugins.dir, db, {},
+                       {{"KTRDR_PLUGIN_PATH", ""}, {"KTRDR_TEST_STORE_WRITE_DELAY_MS", "300"}});
+    const std::string api = server.url() + "/api/v1";
+    const CurlResponse job = curl({"-X", "POST", "-H", "Content-Type: application/yaml",
+                                   "--data-binary", kLongJob, api + "/jobs"});
+    REQUIRE(job.status == 202);
+    acknowledged.push_back(json_of(job.body).at("jobs")[0].get_string("operation_id").value());
+    const CurlResponse op = curl({"-X", "POST", "-H", "Content-Type: application/json",
+                                  "--data-binary", R"({"kind": "example.primes", "params": {"limit": 100}})",
+                                  api + "/operations"});
+    REQUIRE(op.status == 201);
+    acknowledged.push_back(json_of(op.body).get_string("id").value());
+    server.process().signal(SIGKILL);
+    CHECK(server.process().wait(10s) == 128 + SIGKILL);
+  }
+  KtrdrServer restarted(plugins.dir, db);
+  for (const std::string& id : acknowledged) {
+    INFO(id);
+    CHECK(curl({restarted.url() + "/api/v1/operations/" + id}).status == 200);
+  }
+  CHECK(restarted.stop() == 0);
+}
+
+TEST_CASE("a server whose database cannot grow refuses new work, says so, and recovers",
+          "[e2e][serve][durability]") {
+  Plugins plugins;
+  TempDir work;
+  const auto db = work.path() / "ops.db";
+  std::vector<std::string> acknowledged;
+  {
+    // A file-size limit makes the database's writes fail as a full disk does.
+    KtrdrServer server(plugins.dir, db, {}, {{"KTRDR_PLUGIN_PATH", ""}},
+                       {"prlimit", "--fsize=98304", "--"});
+    REQUIRE_FALSE(server.url().empty());
+    const std::string api = server.url() + "/api/v1";
+    int refused = 0;
+    for (int i = 0; i < 500 && refused == 0; ++i) {
+      const CurlResponse op =
+          curl({"-X", "POST", "-H", "Content-Type: application/json", "--data-binary",
+                R"({"kind": "example.primes", "params": {"limit": 1000}})", api + "/operations"});
+      if (op.status == 201) {
+        acknowledged.push_back(json_of(op.body).get_string("id").value());
+      } else {
+        refused = op.status;
+        CHECK_THAT(json_of(op.body).at("error").get_string("message").value_or(""),
+                   Contains("stor"));
+      }
+    }
+    CHECK(refused == 503);
+    CHECK_FALSE(acknowledged.empty());
+    const CurlResponse health = curl({server.url() + "/health"});
+    CHECK(health.status == 503);
+    CHECK(json_of(health.body).at("dependencies").at("operations_db").get_bool("ok") == false);
+    CHECK(curl({"-X", "POST", "-H", "Content-Type: application/yaml", "--data-binary", kLongJob,
+                api + "/jobs"})
+              .status == 503);
+    CHECK(server.stop() == 0);
+  }
+  // Space is back: the server starts, every acknowledged operation is there, new work is taken.
+  KtrdrServer restarted(plugins.dir, db);
+  REQUIRE_FALSE(restarted.url().empty());
+  const std::string api = restarted.url() + "/api/v1";
+  for (const std::string& id : acknowledged) {
+    INFO(id);
+    CHECK(curl({api + "/operations/" + id}).status == 200);
+  }
+  CHECK(curl({"-X", "POST", "-H", "Content-Type: application/json", "--data-binary",
+              R"({"kind": "example.primes", "params": {"limit": 1000}})", api + "/operations"})
+            .status == 201);
+  CHECK(curl({restarted.url() + "/health"}).status == 200);
+  CHECK(restarted.stop() == 0);
+}
+
+TEST_CASE("an unreadable row in the operations database is quarantined and serve starts",
+          "[e2e][serve][durability]") {
+  Plugins plugins;
+  TempDir work;
+  const auto db = work.path() / "ops.db";
+  std::string broken_id;
+  std::string good_id;
+  {
+    KtrdrServer server(plugins.dir, db);
+    const std::string api = server.url() + "/api/v1";
+    for (std::string* id : {&broken_id, &good_id}) {
+      *id = json_of(curl({"-X", "POST", "-H", "Content-Type: application/json", "--data-binary",
+                          R"({"kind": "example.primes", "params": {"limit": 100}})",
+                          api + "/operations"})
+                        .body)
+                .get_string("id")
+                .value();
+    }
+    CHECK(server.stop() == 0);
+  }
+  {
+    sqlite3* handle = nullptr;
+    REQUIRE(sqlite3_open(db.c_str(), &handle) == SQLITE_OK);
+    const std::string sql =
+        "UPDATE operations SET record = '{\"id\": broken' WHERE id = '" + broken_id + "'";
+    CHECK(sqlite3_exec(handle, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(handle);
+  }
+  KtrdrServer restarted(plugins.dir, db);
+  REQUIRE_FALSE(restarted.url().empty());
+  const std::string api = restarted.url() + "/api/v1";
+  CHECK(curl({api + "/operations/" + good_id}).status == 200);
+  CHECK(curl({api + "/operations/" + broken_id}).status == 404);
+  CHECK(restarted.stop() == 0);
+  CHECK_THAT(restarted.process().err(),
+             Contains(broken_id) && Contains("moved to the table operations_quarantine"));
 }
 
 TEST_CASE("50 concurrent clients x 200 requests: no errors and no leaked descriptors",

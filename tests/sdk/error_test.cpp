@@ -23,6 +23,8 @@ TEST_CASE("error factories set the code and keep message and context", "[sdk][er
   CHECK(Error::plugin_refused("x").code == ErrorCode::kPluginRefused);
   CHECK(Error::unavailable("x").code == ErrorCode::kUnavailable);
   CHECK(Error::internal("x").code == ErrorCode::kInternal);
+  CHECK(Error::unauthenticated("x").code == ErrorCode::kUnauthenticated);
+  CHECK(Error::forbidden("x").code == ErrorCode::kForbidden);
 }
 
 TEST_CASE("with() adds a context entry or replaces an existing one", "[sdk][error]") {
@@ -36,7 +38,9 @@ TEST_CASE("with() adds a context entry or replaces an existing one", "[sdk][erro
 TEST_CASE("error codes have stable snake_case names", "[sdk][error]") {
   CHECK(ktrdr::to_string(ErrorCode::kInvalidArgument) == "invalid_argument");
   CHECK(ktrdr::to_string(ErrorCode::kConnectionRefused) == "connection_refused");
-  for (int raw = 1; raw <= 13; ++raw) {
+  CHECK(ktrdr::to_string(ErrorCode::kUnauthenticated) == "unauthenticated");
+  CHECK(ktrdr::to_string(ErrorCode::kForbidden) == "forbidden");
+  for (int raw = 1; raw <= 15; ++raw) {
     const auto code = static_cast<ErrorCode>(raw);
     CHECK(ktrdr::error_code_from_string(ktrdr::to_string(code)) == code);
   }

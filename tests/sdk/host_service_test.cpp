@@ -23,6 +23,7 @@ using ktrdr::Json;
 using ktrdr::ServerRequest;
 using ktrdr::ServerResponse;
 using ktrdr::StreamWriter;
+using ktrdr::testing::RawHeaders;
 using ktrdr::testing::RawHttpClient;
 using namespace std::chrono_literals;
 
@@ -156,7 +157,8 @@ TEST_CASE("an invalid or missing JSON body answers 400 with the error shape", "[
   RawHttpClient client(server.port());
 
   SECTION("invalid JSON names the offset") {
-    const auto response = client.request("POST", "/echo", "{\"a\": tru}");
+    const auto response = client.request("POST", "/echo", "{\"a\": tru}",
+                                         {{"Content-Type", "application/json"}});
     REQUIRE(response.status == 400);
     const Json error = response.json().at("error");
     CHECK(error.get_string("code") == "invalid_argument");
@@ -180,8 +182,8 @@ TEST_CASE("a body over max_body_bytes answers 413 and the connection closes", "[
   start(server);
   // One body announced by its Content-Length, one sent in a chunk.
   const std::string request = GENERATE(
-      "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 4096\r\n\r\n" + std::string(4096, 'x'),
-      "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n800\r\n" +
+      "POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 4096\r\n\r\n" + std::string(4096, 'x'),
+      "POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n800\r\n" +
           std::string(2048, 'x') + "\r\n0\r\n\r\n");
   RawHttpClient client(server.port());
   client.send(request);
@@ -190,7 +192,9 @@ TEST_CASE("a body over max_body_bytes answers 413 and the connection closes", "[
   CHECK(response.error_code() == "invalid_argument");
   CHECK_FALSE(response.keep_alive);
   CHECK(client.closed_by_server(kPromptly));
-  CHECK(RawHttpClient(server.port()).request("POST", "/echo", "[1]").status == 200);
+  CHECK(RawHttpClient(server.port())
+            .request("POST", "/echo", "[1]", {{"Content-Type", "application/json"}})
+            .status == 200);
 }
 
 TEST_CASE("headers over the limit answer 431 and the connection closes", "[sdk][http]") {
@@ -198,7 +202,7 @@ TEST_CASE("headers over the limit answer 431 and the connection closes", "[sdk][
   server.route(HttpMethod::kGet, "/ok", ok_handler, false);
   start(server);
   RawHttpClient client(server.port());
-  client.send("GET /ok HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(32 * 1024, 'a') + "\r\n\r\n");
+  client.send("GET /ok HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + std::string(32 * 1024, 'a') + "\r\n\r\n");
   const auto response = client.read_response();
   CHECK(response.status == 431);
   CHECK(response.error_code() == "invalid_argument");
@@ -214,7 +218,7 @@ TEST_CASE("a malformed request answers 400 and closes and the server keeps servi
     // A request line that is not HTTP, a header line without a colon, a bad chunk size.
     const std::string request = GENERATE(
         as<std::string>{}, "NOT A REQUEST\r\n\r\n", "GET /ok HTTP/1.1\r\nno colon here\r\n\r\n",
-        "GET /ok HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n");
+        "GET /ok HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n");
     RawHttpClient client(server.port());
     client.send(request);
     const auto response = client.read_response();
@@ -268,7 +272,7 @@ TEST_CASE("keep-alive serves several requests on one connection until Connection
   CHECK(second.keep_alive);
 
   SECTION("pipelined requests are answered in order") {
-    client.send("GET /ok HTTP/1.1\r\nHost: x\r\n\r\nGET /nope HTTP/1.1\r\nHost: x\r\n\r\n");
+    client.send("GET /ok HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nGET /nope HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
     CHECK(client.read_response().status == 200);
     CHECK(client.read_response().status == 404);
   }
@@ -284,7 +288,8 @@ TEST_CASE("keep-alive serves several requests on one connection until Connection
     start(echo);
     RawHttpClient expecting(echo.port());
     expecting.send(
-        "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\n");
+        "POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        "Content-Length: 3\r\nExpect: 100-continue\r\n\r\n");
     CHECK(expecting.read_response().status == 100);
     expecting.send("[7]");
     const auto response = expecting.read_response();
@@ -368,7 +373,7 @@ TEST_CASE("slow and idle clients are disconnected after their timeouts", "[sdk][
   RawHttpClient client(server.port());
 
   SECTION("a client that never finishes its headers") {
-    client.send("GET /ok HTTP/1.1\r\nHost: x\r\n");
+    client.send("GET /ok HTTP/1.1\r\nHost: 127.0.0.1\r\n");
     CHECK(client.closed_by_server(kPromptly));
   }
   SECTION("a client that connects and sends nothing") { CHECK(client.closed_by_server(kPromptly)); }
@@ -399,7 +404,7 @@ TEST_CASE("a client that stalls its body or stops reading is disconnected after 
   RawHttpClient client(server.port());
 
   SECTION("a body that stops half-way") {
-    client.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n0123456789");
+    client.send("POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\n0123456789");
     CHECK(client.closed_by_server(kPromptly));
   }
   SECTION("a response the client does not read") {
@@ -409,6 +414,96 @@ TEST_CASE("a client that stalls its body or stops reading is disconnected after 
     CHECK(client.closed_by_server(kPromptly));
   }
   CHECK(RawHttpClient(server.port()).request("GET", "/ok").status == 404);
+}
+
+TEST_CASE("JSON nested past the limit answers 400 and the server keeps serving", "[sdk][http]") {
+  HostService server({});
+  server.route(HttpMethod::kPost, "/echo", echo_handler, false);
+  start(server);
+  RawHttpClient client(server.port());
+  const auto response = client.request("POST", "/echo", std::string(140'000, '['),
+                                       {{"Content-Type", "application/json"}});
+  REQUIRE(response.status == 400);
+  CHECK_THAT(response.json().at("error").get_string("message").value_or(""),
+             Catch::Contains("nested deeper than 256 levels"));
+  CHECK(client.request("POST", "/echo", "[[1]]", {{"Content-Type", "application/json"}}).status ==
+        200);
+}
+
+TEST_CASE("requests a web page could forge are refused", "[sdk][http][browser]") {
+  HostServiceOptions options;
+  options.allowed_origins = {"http://dashboard.test:3000"};
+  HostService server(options);
+  server.route(HttpMethod::kPost, "/echo", echo_handler, false);
+  server.route(HttpMethod::kDelete, "/echo", ok_handler, false);
+  server.route(HttpMethod::kGet, "/ok", ok_handler, false);
+  start(server);
+  RawHttpClient client(server.port());
+  const std::string own_origin = "http://127.0.0.1";  // RawHttpClient sends Host: 127.0.0.1
+  const RawHeaders json{{"Content-Type", "application/json"}};
+
+  SECTION("a cross-origin POST is 403 forbidden, whatever its content type") {
+    for (const char* type : {"text/plain", "application/json"}) {
+      const auto response = client.request(
+          "POST", "/echo", "[1]", {{"Content-Type", type}, {"Origin", "http://evil.example"}});
+      CHECK(response.status == 403);
+      CHECK(response.error_code() == "forbidden");
+      CHECK_THAT(response.json().at("error").get_string("message").value_or(""),
+                 Catch::Contains("http://evil.example"));
+    }
+    CHECK(client.request("DELETE", "/echo", {}, {{"Origin", "null"}}).status == 403);
+  }
+  SECTION("Sec-Fetch-Site cross-site or same-site is 403") {
+    for (const char* site : {"cross-site", "same-site"}) {
+      CHECK(client.request("POST", "/echo", "[1]", {{"Content-Type", "application/json"},
+                                                     {"Sec-Fetch-Site", site}})
+                .status == 403);
+    }
+  }
+  SECTION("a body a page may send without a preflight is 415, with or without an Origin") {
+    for (const char* type : {"text/plain", "text/plain;charset=UTF-8",
+                             "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"}) {
+      const auto response = client.request("POST", "/echo", "[1]", {{"Content-Type", type}});
+      CHECK(response.status == 415);
+      CHECK_THAT(response.json().at("error").get_string("message").value_or(""),
+                 Catch::Contains("application/json"));
+    }
+    CHECK(client.request("POST", "/echo", "[1]").status == 415);  // no Content-Type at all
+  }
+  SECTION("the server's own origin, an allowed origin and no origin (curl, SDK clients) pass") {
+    CHECK(client.request("POST", "/echo", "[1]", json).status == 200);
+    CHECK(client.request("POST", "/echo", "[1]",
+                         {{"Content-Type", "application/json"}, {"Origin", own_origin}})
+              .status == 200);
+    CHECK(client.request("POST", "/echo", "[1]",
+                         {{"Content-Type", "application/json"},
+                          {"Origin", "http://dashboard.test:3000"},
+                          {"Sec-Fetch-Site", "same-origin"}})
+              .status == 200);
+    CHECK(client.request("DELETE", "/echo").status == 200);
+  }
+  SECTION("a Host that is not loopback is 403 on a loopback server (DNS rebinding), reads too") {
+    client.send("GET /ok HTTP/1.1\r\nHost: rebound.evil.example:8000\r\n\r\n");
+    const auto response = client.read_response();
+    CHECK(response.status == 403);
+    CHECK(response.error_code() == "forbidden");
+    for (const char* host : {"localhost:8000", "127.0.0.2", "[::1]:8000", "LocalHost"}) {
+      RawHttpClient other(server.port());
+      other.send("GET /ok HTTP/1.1\r\nHost: " + std::string(host) + "\r\n\r\n");
+      CHECK(other.read_response().status == 200);
+    }
+  }
+}
+
+TEST_CASE("a server bound beyond loopback accepts any Host name", "[sdk][http][browser]") {
+  HostServiceOptions options;
+  options.host = "0.0.0.0";
+  HostService server(options);
+  server.route(HttpMethod::kGet, "/ok", ok_handler, false);
+  start(server);
+  RawHttpClient client(server.port());
+  client.send("GET /ok HTTP/1.1\r\nHost: my-workstation.lan:8000\r\n\r\n");
+  CHECK(client.read_response().status == 200);
 }
 
 TEST_CASE("a bearer token guards the routes that require auth", "[sdk][http]") {
@@ -423,7 +518,7 @@ TEST_CASE("a bearer token guards the routes that require auth", "[sdk][http]") {
   SECTION("no token is a 401") {
     const auto response = client.request("GET", "/private");
     CHECK(response.status == 401);
-    CHECK(response.error_code() == "invalid_argument");
+    CHECK(response.error_code() == "unauthenticated");
     CHECK(response.header("www-authenticate") == "Bearer");
   }
   SECTION("a wrong token is a 401") {
@@ -667,6 +762,8 @@ TEST_CASE("error responses carry the status that fits the error code", "[sdk][ht
   CHECK(status(ErrorCode::kPluginRefused) == 500);
   CHECK(status(ErrorCode::kIo) == 500);
   CHECK(status(ErrorCode::kInternal) == 500);
+  CHECK(status(ErrorCode::kUnauthenticated) == 401);
+  CHECK(status(ErrorCode::kForbidden) == 403);
 
   const auto response =
       ServerResponse::error(Error::conflict("done already", {{"id", "op_1"}}), 418);

@@ -476,6 +476,16 @@ TEST_CASE("post_json sends a JSON body and parses the JSON answer", "[sdk][http]
   CHECK(received[0].headers.at("accept") == "application/json");
 }
 
+TEST_CASE("a service answering with JSON nested past the limit is malformed_response",
+          "[sdk][http]") {
+  ScriptedHttpServer server(always(ScriptedHttpServer::respond(200, std::string(140'000, '['))));
+  auto adapter = make_adapter(server.url());
+  auto answer = adapter->get_json("/deep");
+  REQUIRE_FALSE(answer.ok());
+  CHECK(answer.error().code == ErrorCode::kMalformedResponse);
+  CHECK_THAT(answer.error().message, Catch::Contains("nested deeper than 256 levels"));
+}
+
 TEST_CASE("requests carry the bearer token, user agent and host", "[sdk][http]") {
   ScriptedHttpServer server(always(ScriptedHttpServer::respond(200)));
   SECTION("with a token") {

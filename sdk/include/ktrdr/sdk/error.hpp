@@ -28,6 +28,8 @@ enum class ErrorCode : std::uint8_t {
   kPluginRefused = 11,
   kUnavailable = 12,
   kInternal = 13,
+  kUnauthenticated = 14,  // no or wrong credentials (HTTP 401)
+  kForbidden = 15,        // refused whoever asks: a cross-site request, a path outside a root (403)
 };
 
 // Stable snake_case names ("invalid_argument"), used in JSON and on the wire.
@@ -51,6 +53,8 @@ struct Error {
   static Error plugin_refused(std::string message, Context context = {});
   static Error unavailable(std::string message, Context context = {});
   static Error internal(std::string message, Context context = {});
+  static Error unauthenticated(std::string message, Context context = {});
+  static Error forbidden(std::string message, Context context = {});
 
   // Adds (or replaces) one context entry; returns *this for chaining.
   Error& with(std::string key, std::string value);

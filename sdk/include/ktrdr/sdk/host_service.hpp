@@ -32,6 +32,9 @@ struct ServerRequest {
   std::map<std::string, std::string> params;      // from the route pattern: {"id": "op_…"}
   std::map<std::string, std::string> headers;     // lower-case names
   std::string body;
+  // The caller is trusted: it sent the server's bearer token, or the server has none and listens
+  // on loopback only. Public routes use it to hold back details (paths) from strangers.
+  bool authenticated = false;
 
   // The body as JSON; an invalid_argument error (→ 400) when it is not.
   Result<Json> json() const;
@@ -70,6 +73,9 @@ using Handler = std::function<ServerResponse(const ServerRequest&)>;
 // A streaming handler writes its lines and returns when done (the response then ends). It runs
 // on a thread of its own, so it may block for as long as the stream lasts.
 using StreamHandler = std::function<void(const ServerRequest&, StreamWriter&)>;
+// Runs before a stream opens (on the connection's I/O thread, so it must not block): a response
+// it returns (e.g. 404 for an unknown operation) is sent instead of the stream.
+using StreamCheck = std::function<std::optional<ServerResponse>(const ServerRequest&)>;
 
 struct HostServiceOptions {
   std::string host = "127.0.0.1";
@@ -84,7 +90,16 @@ struct HostServiceOptions {
   std::chrono::milliseconds write_timeout{30000};
   // When not empty, routes that require auth answer 401 unless "Authorization: Bearer <token>".
   std::string bearer_token;
+  // Origins ("http://dashboard.example:3000") besides the server's own whose pages may send
+  // POST/PUT/DELETE. Any other Origin, a cross-site Sec-Fetch-Site, or a body whose Content-Type
+  // a page may send without a CORS preflight is refused (403 / 415); a server on a loopback
+  // address also refuses Host names that are not loopback (403; DNS rebinding).
+  std::vector<std::string> allowed_origins;
 };
+
+// True for "localhost", "*.localhost", 127.0.0.0/8 and ::1 (an address or a Host header's name
+// without the port).
+bool is_loopback_host(std::string_view host);
 
 class HostService {
  public:
@@ -104,7 +119,7 @@ class HostService {
   void route(HttpMethod method, std::string pattern, Handler handler, bool requires_auth = true,
              bool quick = false);
   void stream_route(HttpMethod method, std::string pattern, StreamHandler handler,
-                    bool requires_auth = true);
+                    bool requires_auth = true, StreamCheck check = {});
 
   // Binds and starts serving; errors name the address (e.g. port in use).
   Result<void> start();
