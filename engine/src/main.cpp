@@ -2,14 +2,23 @@
 // control a server's operations.
 #include <CLI/CLI.hpp>
 
+#include <csignal>
 #include <iostream>
+#include <string_view>
 
 #include "commands.hpp"
+#include "plugin_host.hpp"
+#include "plugin_probe.hpp"
 #include "job_runner.hpp"
 #include "ktrdr/sdk/version.hpp"
 
 int main(int argc, char** argv) {
   using namespace ktrdr::engine;
+  // The plugin probe's child (see plugin_probe.hpp): not a command for people, so not in --help.
+  if (argc == 3 && std::string_view(argv[1]) == kProbeCommand) return PluginHost::probe_main(argv[2]);
+  // Past a file-size limit (ulimit -f) a write then fails with EFBIG and is reported like a
+  // full disk, instead of the signal killing the process.
+  std::signal(SIGXFSZ, SIG_IGN);
   CLI::App app{"ktrdr — trading research engine (SDK " KTRDR_SDK_VERSION ")", "ktrdr"};
   app.set_version_flag("--version", "ktrdr " KTRDR_SDK_VERSION);
   app.require_subcommand(1);
@@ -35,6 +44,9 @@ int main(int argc, char** argv) {
   PluginsOptions plugins;
   auto* plugins_cmd = app.add_subcommand("plugins", "List plugins, their job kinds and status");
   plugins_cmd->add_flag("--json", plugins.json, "Machine-readable output");
+  plugins_cmd->add_flag("--check", plugins.check,
+                        "Print only the refused plugins, with why (for CI); the exit status is 1 "
+                        "when any plugin was refused, with or without --check");
 
   ServeOptions serve;
   auto* serve_cmd = app.add_subcommand(
@@ -46,6 +58,12 @@ int main(int argc, char** argv) {
                         "Load only this plugin (repeatable; default: every plugin found)");
   serve_cmd->add_option("--db", serve.db,
                         "Operations database (default: $XDG_DATA_HOME/ktrdr/operations.db)");
+  serve_cmd->add_flag("--insecure", serve.insecure,
+                      "Serve a non-loopback --host without KTRDR_API_TOKEN (anyone who can "
+                      "reach the port can run jobs)");
+  serve_cmd->add_option("--allow-origin", serve.allowed_origins,
+                        "A web origin (http://host:port) whose pages may start and cancel "
+                        "operations (repeatable; default: none but the server's own)");
 
   OpsOptions ops;
   auto* ops_cmd = app.add_subcommand("ops", "Inspect and control the operations of a server");

@@ -8,7 +8,9 @@
 #include <boost/dll/runtime_symbol_info.hpp>
 #include <boost/dll/shared_library.hpp>
 
+#include "crash_notice.hpp"
 #include "plugin_descriptor_reader.hpp"
+#include "plugin_probe.hpp"
 
 namespace ktrdr::engine {
 namespace fs = std::filesystem;
@@ -178,6 +180,29 @@ void PluginHost::refuse(PluginEntry& entry, std::string reason) {
   entry.refusal = std::move(reason);
 }
 
+// Kinds are owned by their plugin's name: "data" may declare "data.load", nothing else may.
+// Checked from the descriptor, so a plugin cannot take another's kinds by being found first.
+void PluginHost::check_namespace(PluginEntry& entry) {
+  const std::string prefix = entry.name + ".";
+  for (const std::string& kind : entry.kinds) {
+    if (kind.size() <= prefix.size() || !kind.starts_with(prefix)) {
+      refuse(entry, "declares job kind '" + kind + "' outside its namespace: a plugin named '" +
+                        entry.name + "' may only declare kinds '" + prefix + "<kind>'");
+      return;
+    }
+  }
+}
+
+PluginEntry* PluginHost::available_named(std::string_view name) {
+  for (PluginEntry& entry : entries_) {
+    if (entry.name == name &&
+        (entry.status == PluginStatus::kAvailable || entry.status == PluginStatus::kLoaded)) {
+      return &entry;
+    }
+  }
+  return nullptr;
+}
+
 void PluginHost::discover() {
   std::vector<fs::path> seen_dirs;
   for (const fs::path& dir : search_path_) {
@@ -211,41 +236,25 @@ void PluginHost::discover() {
       entry.compiler = d.compiler;
       entry.kinds = split_kinds(d.kinds);
       if (d.api_version != KTRDR_PLUGIN_API_VERSION) {
-        refuse(entry, "built for plugin API version " + std::to_string(d.api_version) +
-                          ", this engine supports version " +
-                          std::to_string(KTRDR_PLUGIN_API_VERSION));
+        refuse(entry, "built for plugin ABI version " + std::to_string(d.api_version) +
+                          " (SDK " + entry.sdk_version + "), this engine supports version " +
+                          std::to_string(KTRDR_PLUGIN_API_VERSION) + " (SDK " KTRDR_SDK_VERSION
+                          "): rebuild the plugin against this engine's SDK");
       } else if (d.descriptor_size != sizeof(KtrdrPluginDescriptor)) {
         refuse(entry, "descriptor is " + std::to_string(d.descriptor_size) +
                           " bytes, this engine expects " +
                           std::to_string(sizeof(KtrdrPluginDescriptor)));
-      } else if (entry.sdk_version != KTRDR_SDK_VERSION) {
-        refuse(entry, "built against ktrdr SDK " + entry.sdk_version + ", this engine has SDK " +
-                          KTRDR_SDK_VERSION);
       } else if (entry.stdlib != KTRDR_STDLIB_TAG) {
         refuse(entry, "built with C++ standard library '" + entry.stdlib +
                           "', this engine uses '" KTRDR_STDLIB_TAG "'");
       } else if (entry.kinds.empty()) {
         refuse(entry, "declares no job kinds");
       }
+      if (entry.status != PluginStatus::kRefused) check_namespace(entry);
       if (entry.status != PluginStatus::kRefused) {
-        for (const PluginEntry& other : entries_) {
-          if (other.status == PluginStatus::kRefused || other.status == PluginStatus::kShadowed) {
-            continue;
-          }
-          if (other.name == entry.name) {
-            entry.status = PluginStatus::kShadowed;
-            entry.refusal = other.path.string();
-            break;
-          }
-          for (const std::string& kind : entry.kinds) {
-            if (std::find(other.kinds.begin(), other.kinds.end(), kind) != other.kinds.end()) {
-              refuse(entry, "job kind '" + kind + "' is claimed by both '" + other.name + "' (" +
-                                other.path.string() + ") and '" + entry.name + "' (" +
-                                entry.path.string() + ")");
-              break;
-            }
-          }
-          if (entry.status != PluginStatus::kAvailable) break;
+        if (const PluginEntry* winner = available_named(entry.name)) {
+          entry.status = PluginStatus::kShadowed;
+          entry.refusal = winner->path.string();
         }
       }
       entries_.push_back(std::move(entry));
@@ -253,24 +262,51 @@ void PluginHost::discover() {
   }
 }
 
+void PluginHost::probe_with(fs::path program) { probe_program_ = std::move(program); }
+
+int PluginHost::probe_main(const fs::path& file) {
+  OperationRegistry registry;
+  ThreadPoolExecutor executor(1);
+  PluginHost host({&registry, &executor}, {});
+  auto descriptor = read_plugin_descriptor(file);
+  if (!descriptor.ok()) return 0;  // nothing of it runs: the engine refuses it from the file
+  PluginEntry& entry = host.entries_.emplace_back();
+  entry.path = file;
+  entry.name = descriptor->name;
+  entry.kinds = split_kinds(descriptor->kinds);
+  host.load(entry);
+  return 0;
+}
+
 void PluginHost::load(PluginEntry& entry) {
+  if (!probe_program_.empty()) {
+    if (auto crashed = probe_plugin(probe_program_, entry.path, kProbeTimeout)) {
+      refuse(entry, std::move(*crashed));
+      promote_shadowed(entry);
+      return;
+    }
+  }
   auto loaded = std::make_unique<Loaded>();
   try {
     loaded->library.load(entry.path, boost::dll::load_mode::rtld_now |
                                          boost::dll::load_mode::rtld_local);
   } catch (const std::exception& e) {
     refuse(entry, std::string("cannot be loaded: ") + e.what());
+    promote_shadowed(entry);
     return;
   }
   if (!loaded->library.has(KTRDR_PLUGIN_REGISTER_SYMBOL)) {
     refuse(entry, "has no factory: the symbol " KTRDR_PLUGIN_REGISTER_SYMBOL " is missing");
     retired_.push_back(std::move(loaded));
+    promote_shadowed(entry);
     return;
   }
   auto& register_fn = loaded->library.get<KtrdrPluginRegisterFn>(KTRDR_PLUGIN_REGISTER_SYMBOL);
   Registrar registrar(services_, entry, *loaded);
   std::vector<std::string> problems;
   try {
+    const CrashNotice notice("ktrdr: plugin '" + entry.name + "' (" + entry.path.string() +
+                             ") crashed while registering");
     register_fn(registrar);
     problems = registrar.problems();
   } catch (const std::exception& e) {
@@ -282,10 +318,28 @@ void PluginHost::load(PluginEntry& entry) {
     refuse(entry, join(problems, "; "));
     loaded->drop_objects();
     retired_.push_back(std::move(loaded));
+    promote_shadowed(entry);
     return;
   }
   entry.status = PluginStatus::kLoaded;
   loaded_.emplace(entry.name, std::move(loaded));
+}
+
+// A plugin refused while loading gives up its name: the next plugin of that name on the search
+// path (shadowed until now) takes its place and is loaded instead.
+void PluginHost::promote_shadowed(const PluginEntry& refused) {
+  PluginEntry* next = nullptr;
+  for (PluginEntry& entry : entries_) {
+    if (entry.name != refused.name || entry.status != PluginStatus::kShadowed) continue;
+    if (next == nullptr) {
+      next = &entry;
+      entry.status = PluginStatus::kAvailable;
+      entry.refusal.clear();
+    } else {
+      entry.refusal = next->path.string();
+    }
+  }
+  if (next != nullptr) load(*next);
 }
 
 std::set<std::string> PluginHost::load_for(const std::set<std::string>& kinds) {

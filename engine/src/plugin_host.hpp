@@ -5,6 +5,7 @@
 // thread, then share read-only.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -38,8 +39,9 @@ struct PluginEntry {
 class PluginHost {
  public:
   // Reads the descriptor of every `*.so` in `search_path` (in order; the first plugin of a name
-  // wins) and refuses mismatched ABI/SDK/stdlib versions and job kinds claimed twice. No plugin
-  // code runs here.
+  // wins) and refuses mismatched ABI/SDK/stdlib versions and job kinds outside the plugin's
+  // namespace ("<name>.<kind>"). No plugin code runs here. A plugin refused while loading
+  // leaves its name to the next plugin of that name on the search path.
   PluginHost(HostServices services, std::vector<std::filesystem::path> search_path);
   ~PluginHost();
   PluginHost(const PluginHost&) = delete;
@@ -49,6 +51,12 @@ class PluginHost {
   // next to the running binary (<bin>/../lib/ktrdr/plugins).
   static std::vector<std::filesystem::path> default_search_path(
       const std::vector<std::filesystem::path>& plugin_dirs);
+
+  // From now on each plugin's registration is first tried in a child process running `program`
+  // (the ktrdr binary; see plugin_probe.hpp): one that crashes or hangs there is refused.
+  void probe_with(std::filesystem::path program);
+  // The child's side of the probe (`ktrdr __probe-plugin FILE`); returns the exit status.
+  static int probe_main(const std::filesystem::path& file);
 
   // Loads every available plugin that declares one of `kinds`; returns the kinds no loaded
   // plugin provides afterwards.
@@ -78,11 +86,17 @@ class PluginHost {
 
  private:
   void discover();
+  void check_namespace(PluginEntry& entry);
+  PluginEntry* available_named(std::string_view name);
   void load(PluginEntry& entry);
+  void promote_shadowed(const PluginEntry& refused);
   void refuse(PluginEntry& entry, std::string reason);
+
+  static constexpr std::chrono::seconds kProbeTimeout{60};
 
   HostServices services_;
   std::vector<std::filesystem::path> search_path_;
+  std::filesystem::path probe_program_;  // empty: no probe
   std::vector<PluginEntry> entries_;
   std::map<std::string, std::unique_ptr<Loaded>> loaded_;  // by plugin name
   std::vector<std::unique_ptr<Loaded>> retired_;  // refused after loading: objects gone, code kept

@@ -1,8 +1,11 @@
+#include <algorithm>
+#include <boost/dll/runtime_symbol_info.hpp>
 #include <iomanip>
 #include <iostream>
 
 #include "commands.hpp"
 #include "engine.hpp"
+#include "job_runner.hpp"
 
 namespace ktrdr::engine {
 namespace {
@@ -26,7 +29,21 @@ Json adapter_json(const AdapterSpec& adapter) {
 int plugins_command(const GlobalOptions& global, const PluginsOptions& options) {
   Engine engine(PluginHost::default_search_path(global.plugin_dirs), 1);
   PluginHost& host = engine.plugins();
+  host.probe_with(boost::dll::program_location());
   host.load_all();
+  const bool any_refused =
+      std::any_of(host.plugins().begin(), host.plugins().end(),
+                  [](const PluginEntry& entry) { return entry.status == PluginStatus::kRefused; });
+  const int exit_code = any_refused ? kExitFailed : kExitOk;
+
+  if (options.check) {
+    for (const PluginEntry& entry : host.plugins()) {
+      if (entry.status == PluginStatus::kRefused) {
+        std::cout << entry.path.string() << ": refused: " << entry.refusal << "\n";
+      }
+    }
+    return exit_code;
+  }
 
   if (options.json) {
     Json out = Json::object();
@@ -55,7 +72,7 @@ int plugins_command(const GlobalOptions& global, const PluginsOptions& options) 
     }
     out.set("plugins", plugins);
     std::cout << out.dump_pretty() << "\n";
-    return 0;
+    return exit_code;
   }
 
   std::cout << "Plugin search path:\n";
@@ -87,7 +104,7 @@ int plugins_command(const GlobalOptions& global, const PluginsOptions& options) 
                 << "\n";
     }
   }
-  return 0;
+  return exit_code;
 }
 
 }  // namespace ktrdr::engine

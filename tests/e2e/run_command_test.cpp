@@ -175,6 +175,25 @@ TEST_CASE("a bad job file exits 2 naming file, line and column", "[e2e][run]") {
     CHECK(run.exit_code == 2);
     CHECK_THAT(run.err, Contains("--set colour=red"));
   }
+  SECTION("a bad value given with --set names the command line") {
+    const auto jobs = work.write(
+        "ok.yaml", "version: 1\njobs:\n  - {name: a, kind: example.primes, params: {limit: 10}}\n");
+    const Completed run = run_program(
+        ktrdr_args(plugins.dir, {"run", jobs.string(), "--set", "limit=many"}), kCleanEnv);
+    CHECK(run.exit_code == 2);
+    CHECK_THAT(run.err, Contains("--set limit=many (job \"a\"): ") && !Contains("ok.yaml:3"));
+  }
+  SECTION("a routing variable with a bad value, before anything runs") {
+    const auto jobs = work.write(
+        "ok.yaml", "version: 1\njobs:\n  - {name: a, kind: example.primes, params: {limit: 10}}\n");
+    auto env = kCleanEnv;
+    env["USE_EXAMPLE_HOST_SERVICE"] = "maybe";
+    const Completed run = run_program(
+        ktrdr_args(plugins.dir, {"run", jobs.string(), "--progress", "json"}), env);
+    CHECK(run.exit_code == 2);
+    CHECK_THAT(run.err, Contains("USE_EXAMPLE_HOST_SERVICE") && Contains("maybe"));
+    CHECK_THAT(run.out, !Contains("job_started"));
+  }
   SECTION("a missing file") {
     const Completed run =
         run_program(ktrdr_args(plugins.dir, {"run", (work.path() / "nope.yaml").string()}),
@@ -216,7 +235,7 @@ TEST_CASE("a plugin built for another ABI is refused while the others work", "[e
       run_program(ktrdr_args(plugins.dir, {"run", jobs.string(), "--progress", "plain"}),
                   kCleanEnv);
   CHECK(run.exit_code == 0);
-  CHECK_THAT(run.err, Contains("plugin 'bad_abi'") && Contains("plugin API version 99") &&
-                          Contains("supports version 1"));
+  CHECK_THAT(run.err, Contains("plugin 'bad_abi'") && Contains("plugin ABI version 99") &&
+                          Contains("supports version 2"));
   CHECK_THAT(run.out, Contains("[a] completed"));
 }

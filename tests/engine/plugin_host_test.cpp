@@ -68,7 +68,7 @@ TEST_CASE("a run loads only the plugins its job kinds need", "[engine][plugins]"
   dir.copy_in(test::test_plugin("jobs"));
   Host h(dir.path());
   CHECK(h.host.load_for({"test.fail"}).empty());
-  CHECK(h.entry("test_jobs").status == PluginStatus::kLoaded);
+  CHECK(h.entry("test").status == PluginStatus::kLoaded);
   CHECK(h.entry("example").status == PluginStatus::kAvailable);
   CHECK(h.host.load_for({"no.such_kind"}) == std::set<std::string>{"no.such_kind"});
 }
@@ -87,17 +87,18 @@ TEST_CASE("broken plugins are refused with a reason and the others still work",
     h.host.load_all();
     const PluginEntry& bad = h.entry("bad_abi");
     CHECK(bad.status == PluginStatus::kRefused);
-    CHECK_THAT(bad.refusal, Contains("plugin API version 99") && Contains("supports version 1"));
+    CHECK_THAT(bad.refusal, Contains("plugin ABI version 99") && Contains("supports version 2") &&
+                                Contains("rebuild the plugin"));
     CHECK_THAT(read_file(marker), !Contains("bad_abi"));
     CHECK(h.entry("example").status == PluginStatus::kLoaded);
   }
-  SECTION("a plugin built against another SDK version is refused, naming both") {
-    dir.copy_in(test::test_plugin("wrong_sdk"));
+  SECTION("a plugin built against another SDK release with this plugin ABI loads") {
+    dir.copy_in(test::test_plugin("other_release"));
     Host h(dir.path());
     h.host.load_all();
-    CHECK_THAT(h.entry("wrong_sdk").refusal,
-               Contains("SDK 0.0.1") && Contains("SDK " KTRDR_SDK_VERSION));
-    CHECK_THAT(read_file(marker), !Contains("wrong_sdk"));
+    CHECK(h.entry("other_release").status == PluginStatus::kLoaded);
+    CHECK(h.entry("other_release").sdk_version == "0.0.1");
+    CHECK(h.host.find_kind("other_release.x") != nullptr);
     CHECK(h.entry("example").status == PluginStatus::kLoaded);
   }
   SECTION("a library without a descriptor is refused unloaded") {
@@ -120,7 +121,7 @@ TEST_CASE("broken plugins are refused with a reason and the others still work",
     Host h(dir.path());
     h.host.load_all();
     CHECK_THAT(h.entry("no_factory").refusal, Contains("ktrdr_plugin_register is missing"));
-    CHECK(h.host.find_kind("test.no_factory") == nullptr);
+    CHECK(h.host.find_kind("no_factory.x") == nullptr);
     CHECK(h.entry("example").status == PluginStatus::kLoaded);
   }
   SECTION("a plugin that throws while registering is refused with the exception's message") {
@@ -131,15 +132,17 @@ TEST_CASE("broken plugins are refused with a reason and the others still work",
                Contains("threw during registration") && Contains("boom"));
     CHECK(h.entry("example").status == PluginStatus::kLoaded);
   }
-  SECTION("two plugins claiming one job kind: the second is refused, naming both") {
+  SECTION("a plugin declaring another's kind is refused before its code runs, the owner is not") {
     dir.copy_in(test::test_plugin("duplicate_kind"));
     Host h(dir.path());
     h.host.load_all();
     const PluginEntry& duplicate = h.entry("duplicate_kind");
     CHECK(duplicate.status == PluginStatus::kRefused);
-    CHECK_THAT(duplicate.refusal, Contains("example.primes") && Contains("'example'") &&
-                                      Contains("'duplicate_kind'"));
+    CHECK_THAT(duplicate.refusal, Contains("example.primes") && Contains("outside its namespace") &&
+                                      Contains("'duplicate_kind.<kind>'"));
+    CHECK_THAT(read_file(marker), !Contains("duplicate_kind"));
     CHECK(h.entry("example").status == PluginStatus::kLoaded);
+    CHECK(h.host.find_kind("example.primes") != nullptr);
   }
   SECTION("a descriptor that does not match what the plugin registers is refused as stale") {
     dir.copy_in(test::test_plugin("stale"));
@@ -147,9 +150,9 @@ TEST_CASE("broken plugins are refused with a reason and the others still work",
     h.host.load_all();
     const PluginEntry& stale = h.entry("stale");
     CHECK(stale.status == PluginStatus::kRefused);
-    CHECK_THAT(stale.refusal, Contains("test.undeclared") && Contains("stale descriptor") &&
-                                  Contains("declares job kind 'test.declared'"));
-    CHECK(h.host.find_kind("test.undeclared") == nullptr);
+    CHECK_THAT(stale.refusal, Contains("stale.undeclared") && Contains("stale descriptor") &&
+                                  Contains("declares job kind 'stale.declared'"));
+    CHECK(h.host.find_kind("stale.undeclared") == nullptr);
     CHECK(h.entry("example").status == PluginStatus::kLoaded);
   }
   unsetenv("KTRDR_TEST_PLUGIN_MARKER");
@@ -170,4 +173,23 @@ TEST_CASE("the same plugin found twice on the search path: the first wins", "[en
   host.load_all();
   CHECK(host.plugins()[0].status == PluginStatus::kLoaded);
   CHECK(host.plugins()[1].status == PluginStatus::kShadowed);
+}
+
+TEST_CASE("a plugin of the same name found first but failing to register leaves the name to the next",
+          "[engine][plugins]") {
+  TempDir first;
+  TempDir second;
+  first.copy_in(test::test_plugin("impostor"));  // "example", throws while registering
+  second.copy_in(test::example_plugin());
+  OperationRegistry registry;
+  ThreadPoolExecutor executor(1);
+  PluginHost host({&registry, &executor}, {first.path(), second.path()});
+  REQUIRE(host.plugins().size() == 2);
+  CHECK(host.plugins()[1].status == PluginStatus::kShadowed);
+  CHECK(host.load_for({"example.primes"}).empty());
+  CHECK(host.plugins()[0].status == PluginStatus::kRefused);
+  CHECK_THAT(host.plugins()[0].refusal, Contains("threw during registration"));
+  CHECK(host.plugins()[1].status == PluginStatus::kLoaded);
+  REQUIRE(host.find_kind("example.primes") != nullptr);
+  CHECK(host.find_kind("example.primes")->schema.find("limit") != nullptr);
 }

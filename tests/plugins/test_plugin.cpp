@@ -1,14 +1,18 @@
 // One source, several test plugins (chosen by TEST_PLUGIN_<VARIANT>):
-//   JOBS            a working plugin with kinds test.fail (always fails), test.wait (waits for
-//                   cancellation) and test.ignore_cancel (ignores it for a minute)
-//   BAD_ABI         a descriptor for plugin API version 99
-//   WRONG_SDK       built "against" SDK 0.0.1
+//   JOBS            a working plugin named "test" with kinds test.fail (always fails),
+//                   test.wait (waits for cancellation) and test.ignore_cancel (ignores it for a
+//                   minute)
+//   BAD_ABI         a descriptor for plugin ABI version 99
+//   OTHER_RELEASE   built "against" SDK release 0.0.1 with this plugin ABI: loads
 //   NO_DESCRIPTOR   a register function but no descriptor
 //   NO_FACTORY      a descriptor but no register function
 //   THROWS          throws from its register function
-//   DUPLICATE_KIND  claims example.primes, which the example plugin owns
-//   STALE           declares test.declared but registers test.undeclared
+//   CRASHES         dies of SIGSEGV in its register function
+//   DUPLICATE_KIND  claims example.primes, outside its own namespace
+//   IMPOSTOR        named "example" like the example plugin, throws from its register function
+//   STALE           declares stale.declared but registers stale.undeclared
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -59,32 +63,45 @@ __attribute__((constructor)) void mark_loaded() {
 extern "C" KTRDR_PLUGIN_EXPORT __attribute__((used, section(KTRDR_PLUGIN_SECTION)))
 const KtrdrPluginDescriptor ktrdr_plugin_descriptor = {
     KTRDR_PLUGIN_MAGIC, 99, sizeof(KtrdrPluginDescriptor), "bad_abi", "1.0.0",
-    KTRDR_SDK_VERSION,  KTRDR_STDLIB_TAG, KTRDR_COMPILER_TAG, "test.bad_abi"};
-#elif defined(TEST_PLUGIN_WRONG_SDK)
+    KTRDR_SDK_VERSION,  KTRDR_STDLIB_TAG, KTRDR_COMPILER_TAG, "bad_abi.x"};
+#elif defined(TEST_PLUGIN_OTHER_RELEASE)
 extern "C" KTRDR_PLUGIN_EXPORT __attribute__((used, section(KTRDR_PLUGIN_SECTION)))
 const KtrdrPluginDescriptor ktrdr_plugin_descriptor = {
-    KTRDR_PLUGIN_MAGIC, KTRDR_PLUGIN_API_VERSION, sizeof(KtrdrPluginDescriptor), "wrong_sdk",
-    "1.0.0",            "0.0.1", KTRDR_STDLIB_TAG, KTRDR_COMPILER_TAG, "test.wrong_sdk"};
+    KTRDR_PLUGIN_MAGIC, KTRDR_PLUGIN_API_VERSION, sizeof(KtrdrPluginDescriptor), "other_release",
+    "1.0.0",            "0.0.1", KTRDR_STDLIB_TAG, KTRDR_COMPILER_TAG, "other_release.x"};
 #elif defined(TEST_PLUGIN_NO_FACTORY)
-KTRDR_PLUGIN_DESCRIPTOR("no_factory", "1.0.0", "test.no_factory");
+KTRDR_PLUGIN_DESCRIPTOR("no_factory", "1.0.0", "no_factory.x");
 #elif defined(TEST_PLUGIN_THROWS)
-KTRDR_PLUGIN_DESCRIPTOR("throws", "1.0.0", "test.throws");
+KTRDR_PLUGIN_DESCRIPTOR("throws", "1.0.0", "throws.x");
+#elif defined(TEST_PLUGIN_CRASHES)
+KTRDR_PLUGIN_DESCRIPTOR("crashes", "1.0.0", "crashes.x");
+#elif defined(TEST_PLUGIN_IMPOSTOR)
+KTRDR_PLUGIN_DESCRIPTOR("example", "9.9.9", "example.primes");
 #elif defined(TEST_PLUGIN_DUPLICATE_KIND)
 KTRDR_PLUGIN_DESCRIPTOR("duplicate_kind", "1.0.0", "example.primes");
 #elif defined(TEST_PLUGIN_STALE)
-KTRDR_PLUGIN_DESCRIPTOR("stale", "1.0.0", "test.declared");
+KTRDR_PLUGIN_DESCRIPTOR("stale", "1.0.0", "stale.declared");
 #elif defined(TEST_PLUGIN_JOBS)
-KTRDR_PLUGIN_DESCRIPTOR("test_jobs", "1.0.0", "test.fail,test.wait,test.ignore_cancel");
+KTRDR_PLUGIN_DESCRIPTOR("test", "1.0.0", "test.fail,test.wait,test.ignore_cancel");
 #endif
 
 #if !defined(TEST_PLUGIN_NO_FACTORY)
 extern "C" KTRDR_PLUGIN_EXPORT void ktrdr_plugin_register(ktrdr::PluginRegistrar& registrar) {
-#if defined(TEST_PLUGIN_THROWS)
+#if defined(TEST_PLUGIN_THROWS) || defined(TEST_PLUGIN_IMPOSTOR)
   (void)registrar;
   throw std::runtime_error("boom: cannot reach the configuration");
+#elif defined(TEST_PLUGIN_CRASHES)
+  (void)registrar;
+  std::raise(SIGSEGV);
+#elif defined(TEST_PLUGIN_OTHER_RELEASE)
+  auto owner = orchestrator(registrar);
+  registrar.add_job_kind(job_kind(owner, "other_release.x", [](OperationContext&) {
+    return Json::object();
+  }));
+  registrar.keep(owner);
 #elif defined(TEST_PLUGIN_STALE)
   auto owner = orchestrator(registrar);
-  registrar.add_job_kind(job_kind(owner, "test.undeclared", [](OperationContext&) {
+  registrar.add_job_kind(job_kind(owner, "stale.undeclared", [](OperationContext&) {
     return Json::object();
   }));
 #elif defined(TEST_PLUGIN_JOBS)

@@ -11,17 +11,14 @@ KTRDR_PLUGIN_DESCRIPTOR("example", KTRDR_EXAMPLE_VERSION, "example.primes");
 
 extern "C" KTRDR_PLUGIN_EXPORT void ktrdr_plugin_register(ktrdr::PluginRegistrar& registrar) {
   auto manager = std::make_shared<example::PrimesManager>(registrar.host());
-  registrar.add_job_kind({.kind = example::kPrimesKind,
-                          .description = "Count the primes below a limit (segmented sieve)",
-                          .schema = example::PrimesManager::schema(),
-                          .start = [manager = manager.get()](const ktrdr::OperationRequest& r) {
-                            return manager->start(r);
-                          }});
-  registrar.set_renderer(manager->renderer_ptr());
-  registrar.add_adapter({.name = "PrimesAdapter",
-                         .env_prefix = manager->env_prefix(),
-                         .default_url = example::kDefaultHostServiceUrl,
-                         .description = "counts in-process, or on `ktrdr serve --plugin example`"});
+  ktrdr::register_domain<example::PrimesManager>(
+      registrar, manager,
+      {.name = "PrimesAdapter",
+       .description = "counts in-process, or on `ktrdr serve --plugin example`"},
+      {{.kind = example::kPrimesKind,
+        .description = "Count the primes below a limit (segmented sieve)",
+        .schema = example::PrimesManager::schema(),
+        .start = &example::PrimesManager::start}});
   registrar.add_route({.method = ktrdr::HttpMethod::kGet,
                        .pattern = "/example/prime-count",
                        .handler = &example::PrimesManager::prime_count_route});
@@ -31,5 +28,4 @@ extern "C" KTRDR_PLUGIN_EXPORT void ktrdr_plugin_register(ktrdr::PluginRegistrar
                                                           std::thread::hardware_concurrency());
                                 return check;
                               }});
-  registrar.keep(manager);
 }

@@ -15,33 +15,24 @@ KTRDR_PLUGIN_DESCRIPTOR("training", KTRDR_TRAINING_PLUGIN_VERSION,
 extern "C" KTRDR_PLUGIN_EXPORT void ktrdr_plugin_register(ktrdr::PluginRegistrar& registrar) {
   using namespace ktrdr::training;
   auto manager = std::make_shared<TrainingManager>(registrar.host());
-  registrar.add_job_kind({.kind = kTrainKind,
-                          .description = "Train a strategy's MLP on stored bars (LibTorch)",
-                          .schema = TrainingRequest::train_schema(),
-                          .start = [m = manager.get()](const ktrdr::OperationRequest& r) {
-                            return m->start_train(r);
-                          }});
-  registrar.add_job_kind({.kind = kEvaluateKind,
-                          .description = "Evaluate a saved model on other symbols or dates",
-                          .schema = TrainingRequest::evaluate_schema(),
-                          .start = [m = manager.get()](const ktrdr::OperationRequest& r) {
-                            return m->start_evaluate(r);
-                          }});
-  registrar.add_job_kind({.kind = kFeaturesKind,
-                          .description = "Write a strategy's features and labels to CSV",
-                          .schema = TrainingRequest::features_schema(),
-                          .start = [m = manager.get()](const ktrdr::OperationRequest& r) {
-                            return m->start_features(r);
-                          }});
-  registrar.set_renderer(manager->renderer_ptr());
-  registrar.add_adapter({.name = "TrainingAdapter",
-                         .env_prefix = manager->env_prefix(),
-                         .default_url = kDefaultTrainingHostServiceUrl,
-                         .description = "trains in-process (LocalTrainer), or on "
-                                        "`ktrdr serve --plugin training`"});
+  ktrdr::register_domain<TrainingManager>(
+      registrar, manager,
+      {.name = "TrainingAdapter",
+       .description = "trains in-process (LocalTrainer), or on `ktrdr serve --plugin training`"},
+      {{.kind = kTrainKind,
+        .description = "Train a strategy's MLP on stored bars (LibTorch)",
+        .schema = TrainingRequest::train_schema(),
+        .start = &TrainingManager::start_train},
+       {.kind = kEvaluateKind,
+        .description = "Evaluate a saved model on other symbols or dates",
+        .schema = TrainingRequest::evaluate_schema(),
+        .start = &TrainingManager::start_evaluate},
+       {.kind = kFeaturesKind,
+        .description = "Write a strategy's features and labels to CSV",
+        .schema = TrainingRequest::features_schema(),
+        .start = &TrainingManager::start_features}});
   for (auto& route : TrainingHostService(*manager, *registrar.host().registry).routes()) {
     registrar.add_route(std::move(route));
   }
   registrar.add_health_check({.name = "torch", .check = &TrainingManager::health});
-  registrar.keep(manager);
 }

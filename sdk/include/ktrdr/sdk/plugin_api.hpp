@@ -3,7 +3,7 @@
 // A plugin exports two things:
 //  1. a plain-C descriptor (KTRDR_PLUGIN_DESCRIPTOR) placed in the ELF section ".ktrdr_plugin".
 //     The engine reads it from the file *without loading the library* and refuses the plugin
-//     unless the ABI version, the exact SDK version and the C++ standard library tag match. The
+//     unless the plugin ABI version and the C++ standard library tag match. The
 //     descriptor also lists the job kinds, so the engine loads only the plugins a run needs.
 //  2. `extern "C" void ktrdr_plugin_register(ktrdr::PluginRegistrar&)`, called once after
 //     loading, which registers the plugin's job kinds (each must be declared in the
@@ -13,10 +13,12 @@
 //   extern "C" KTRDR_PLUGIN_EXPORT void ktrdr_plugin_register(ktrdr::PluginRegistrar& r) { … }
 #pragma once
 
+#include <concepts>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "ktrdr/sdk/host_service.hpp"
 #include "ktrdr/sdk/param_schema.hpp"
@@ -25,8 +27,11 @@
 #include "ktrdr/sdk/service_orchestrator.hpp"
 #include "ktrdr/sdk/version.hpp"
 
-// Raised on any change to KtrdrPluginDescriptor's layout or to the registration protocol.
-#define KTRDR_PLUGIN_API_VERSION 1u
+// The plugin ABI: raised on any change to KtrdrPluginDescriptor's layout, the registration
+// protocol, or the layout or virtual functions of an SDK type a plugin and the engine exchange.
+// It is versioned apart from the SDK release: a release that keeps it (every patch release
+// does) loads plugins built against earlier releases without a rebuild.
+#define KTRDR_PLUGIN_API_VERSION 2u
 #define KTRDR_PLUGIN_MAGIC "KTRDRPL"
 #define KTRDR_PLUGIN_SECTION ".ktrdr_plugin"
 #define KTRDR_PLUGIN_REGISTER_SYMBOL "ktrdr_plugin_register"
@@ -38,8 +43,21 @@
 #define KTRDR_STDLIB_TAG                                               \
   "libstdc++-" KTRDR_STRINGIFY(_GLIBCXX_RELEASE) "/cxx11abi-" KTRDR_STRINGIFY( \
       _GLIBCXX_USE_CXX11_ABI) "/c++" KTRDR_STRINGIFY(__cplusplus)
+#if defined(__clang__)
+#define KTRDR_COMPILER_TAG \
+  "clang-" KTRDR_STRINGIFY(__clang_major__) "." KTRDR_STRINGIFY(__clang_minor__)
+#else
 #define KTRDR_COMPILER_TAG \
   "gcc-" KTRDR_STRINGIFY(__GNUC__) "." KTRDR_STRINGIFY(__GNUC_MINOR__)
+#endif
+
+// A plugin compiled unlike the SDK would build and then be refused at load: say so now.
+static_assert(__cplusplus == KTRDR_SDK_CPLUSPLUS,
+              "ktrdr plugins must be compiled as C++20, like the ktrdr SDK (__cplusplus "
+              "202002L): set CXX_STANDARD 20 on the plugin target (ktrdr_add_plugin does)");
+static_assert(_GLIBCXX_USE_CXX11_ABI == KTRDR_SDK_CXX11_ABI,
+              "ktrdr plugins must use libstdc++'s C++11 string ABI, like the ktrdr SDK: do not "
+              "define _GLIBCXX_USE_CXX11_ABI=0");
 
 extern "C" {
 // Fixed-size, pointer-free, so it can be read straight from the file. Strings are
@@ -112,9 +130,48 @@ class PluginRegistrar {
   virtual void add_adapter(AdapterSpec spec) = 0;
   virtual void add_route(RouteSpec spec) = 0;
   virtual void add_health_check(HealthCheck check) = 0;
-  // Keeps a domain object (the plugin's manager) alive as long as the plugin is loaded.
+  // Keeps an object alive as long as the plugin is loaded (register_domain needs no keep()).
   virtual void keep(std::shared_ptr<void> object) = 0;
 };
+
+// One job kind of a domain, started by its manager (`&DataManager::start_load`).
+template <class Manager>
+struct DomainKind {
+  std::string kind;
+  std::string description;
+  ParamSchema schema;
+  std::function<Result<std::string>(Manager&, const OperationRequest&)> start;
+};
+
+// How `ktrdr plugins` names and describes the domain's local-vs-host-service switch.
+struct DomainAdapter {
+  std::string name;
+  std::string description;
+};
+
+// Registers a domain in one call. The registration owns `manager` (it lives until the plugin is
+// unloaded, after its last operation); each kind starts through it; the domain's renderer and
+// its adapter's routing variables and default URL are the manager's own, so they are stated
+// once, in its ServiceOrchestrator constructor.
+template <class Manager>
+  requires std::derived_from<Manager, ServiceOrchestrator>
+void register_domain(PluginRegistrar& registrar, std::shared_ptr<Manager> manager,
+                     DomainAdapter adapter, std::vector<DomainKind<Manager>> kinds) {
+  for (DomainKind<Manager>& kind : kinds) {
+    registrar.add_job_kind({.kind = std::move(kind.kind),
+                            .description = std::move(kind.description),
+                            .schema = std::move(kind.schema),
+                            .start = [manager, start = std::move(kind.start)](
+                                         const OperationRequest& request) {
+                              return start(*manager, request);
+                            }});
+  }
+  registrar.set_renderer(manager->renderer_ptr());
+  registrar.add_adapter({.name = std::move(adapter.name),
+                         .env_prefix = manager->env_prefix(),
+                         .default_url = manager->default_url(),
+                         .description = std::move(adapter.description)});
+}
 
 }  // namespace ktrdr
 

@@ -133,6 +133,7 @@ class ServiceOrchestrator {
   const ProgressRenderer& renderer() const { return *renderer_; }
   std::shared_ptr<const ProgressRenderer> renderer_ptr() const { return renderer_; }
   const std::string& env_prefix() const { return env_prefix_; }
+  const std::string& default_url() const { return default_url_; }
   const HostServices& services() const { return services_; }
 
  protected:
