@@ -1,6 +1,7 @@
 #include "engine.hpp"
 
 #include <cstdint>
+#include <set>
 #include <utility>
 
 namespace ktrdr::engine {
@@ -52,7 +53,25 @@ std::vector<Error> Engine::resolve(JobFile& file,
         return spec == nullptr ? nullptr : &spec->schema;
       },
       unknown_kind, errors);
+  check_routing_env(file, errors);
   return errors;
+}
+
+void Engine::check_routing_env(const JobFile& file, std::vector<Error>& errors) const {
+  std::set<std::string> checked;
+  for (const JobSpec& job : file.jobs) {
+    const PluginEntry* entry = plugins_->declaring(job.kind);
+    if (entry == nullptr || !checked.insert(entry->name).second) continue;
+    for (const AdapterSpec& adapter : plugins_->adapters(entry->name)) {
+      auto routing = resolve_routing(adapter.env_prefix, adapter.default_url, {});
+      if (!routing.ok()) {
+        errors.push_back(Error::invalid_argument(
+            routing.error().message + " (needed by job \"" + job.name + "\", kind " + job.kind +
+                ")",
+            routing.error().context));
+      }
+    }
+  }
 }
 
 }  // namespace ktrdr::engine

@@ -30,13 +30,17 @@ class Engine {
   HostServices services() { return {&registry_, executor_.get()}; }
 
   // Applies defaults and `overrides` to `file`'s jobs and checks their params against the loaded
-  // plugins' schemas; an unknown kind's error lists the known kinds (or why the plugin that
+  // plugins' schemas and their routing variables; an unknown kind's error lists the known kinds (or why the plugin that
   // declares it was refused) and the plugin search path. Returns every problem found.
   std::vector<Error> resolve(JobFile& file, const std::vector<ParamOverride>& overrides) const;
   // Asks every operation that is not terminal to cancel.
   void cancel_running(CancelReason reason, const std::string& text);
 
  private:
+  // A routing variable (USE_<PREFIX>_HOST_SERVICE, <PREFIX>_HOST_SERVICE_URL) of a plugin the
+  // jobs need that holds a bad value is bad input, found before anything runs.
+  void check_routing_env(const JobFile& file, std::vector<Error>& errors) const;
+
   OperationRegistry registry_;
   std::unique_ptr<ThreadPoolExecutor> executor_;
   std::unique_ptr<PluginHost> plugins_;

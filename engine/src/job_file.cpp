@@ -353,15 +353,24 @@ void resolve_job_params(JobFile& file, const std::vector<ParamOverride>& overrid
       }
     }
     params.merge(job.params);
+    std::map<std::string, const ParamOverride*> overridden;  // param → the --set that gave it
     for (std::size_t i = 0; i < overrides.size(); ++i) {
       const ParamOverride& o = overrides[i];
       if (o.job.empty() ? schema->find(o.key) != nullptr : o.job == job.name) {
         params.set(o.key, o.value);
+        overridden[o.key] = &o;
         used_overrides[i] = true;
       }
     }
     for (const Error& error : schema->validate(params)) {
       const std::string field = error.get("field").value_or("");
+      if (auto o = overridden.find(field); o != overridden.end()) {
+        // The value came from the command line: point there, not at the file.
+        errors.push_back(Error::invalid_argument(
+            "--set " + o->second->text + " (job \"" + job.name + "\"): " + error.message,
+            {{"key", field}, {"value", o->second->text}}));
+        continue;
+      }
       const bool from_job = job.params.has(field) || !file.defaults.has(field);
       const std::string path = from_job ? job.path + ".params" + (field.empty() ? "" : "." + field)
                                         : "defaults." + field;

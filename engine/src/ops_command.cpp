@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "engine.hpp"
 #include "job_runner.hpp"
 #include "ktrdr/sdk/host_service_client.hpp"
 #include "signal_watcher.hpp"
@@ -36,22 +37,31 @@ void print_table(const std::vector<OperationRecord>& records, std::size_t total)
 }
 
 // Follows one operation with the same display as `ktrdr run` until it ends or `stop` is
-// cancelled (Ctrl-C: it stops watching only).
-int watch(HostServiceClient& client, const OpsOptions& options, const CancellationToken& stop) {
+// cancelled (Ctrl-C: it stops watching only). The plugin that owns the operation's kind, when
+// one is on the search path, renders its progress lines and result as in a local run.
+int watch(HostServiceClient& client, const GlobalOptions& global, const OpsOptions& options,
+          const CancellationToken& stop) {
   auto sink = make_progress_sink(options.progress, std::cout, isatty(STDOUT_FILENO) == 1);
+  Engine engine(PluginHost::default_search_path(global.plugin_dirs), 1);
+  std::shared_ptr<const ProgressRenderer> renderer;
   std::optional<JobSpec> job;
   std::optional<OperationRecord> last;
   auto watched = client.watch(
       options.id,
-      [&](const OperationRecord& record) {
+      [&](OperationRecord record) {
         if (!job) {
           job.emplace();
           job->name = record.name.empty() ? record.id : record.name;
           job->kind = record.kind;
+          engine.plugins().load_for({record.kind});
+          renderer = engine.plugins().renderer_for(record.kind);
           sink->job_started(*job, record);
         }
+        if (engine.plugins().find_kind(record.kind) != nullptr) {
+          record.progress.message = renderer->render_message(record.progress);
+        }
         sink->operation_changed(*job, record);
-        last = record;
+        last = std::move(record);
         return true;
       },
       stop);
@@ -65,7 +75,7 @@ int watch(HostServiceClient& client, const OpsOptions& options, const Cancellati
   report.outcome = last->state == OperationState::kCompleted   ? JobOutcome::kCompleted
                    : last->state == OperationState::kCancelled ? JobOutcome::kCancelled
                                                                : JobOutcome::kFailed;
-  report.renderer = std::make_shared<DefaultProgressRenderer>();
+  report.renderer = renderer;
   sink->job_finished(report);
   const int code = JobRunner::exit_code({report}, false);
   sink->run_finished({report}, code);
@@ -74,7 +84,7 @@ int watch(HostServiceClient& client, const OpsOptions& options, const Cancellati
 
 }  // namespace
 
-int ops_command(const GlobalOptions&, const OpsOptions& options) {
+int ops_command(const GlobalOptions& global, const OpsOptions& options) {
   // Before the client starts its I/O thread, so that every thread has the signals blocked.
   CancellationSource stop_watching;
   std::optional<SignalWatcher> signals;
@@ -125,7 +135,7 @@ int ops_command(const GlobalOptions&, const OpsOptions& options) {
               << ")\n";
     return kExitOk;
   }
-  return watch(c, options, stop_watching.token());
+  return watch(c, global, options, stop_watching.token());
 }
 
 }  // namespace ktrdr::engine

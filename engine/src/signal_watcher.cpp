@@ -9,7 +9,8 @@
 namespace ktrdr::engine {
 namespace {
 
-// SIGUSR2 is how the destructor wakes the watcher thread to stop it.
+// SIGUSR2 is how the destructor wakes the watcher thread to stop it; one sent from outside is
+// consumed and ignored.
 sigset_t watched_signals() {
   sigset_t set;
   sigemptyset(&set);
@@ -30,6 +31,7 @@ SignalWatcher::SignalWatcher(CancellationSource source,
 }
 
 SignalWatcher::~SignalWatcher() {
+  stopping_.store(true, std::memory_order_release);
   pthread_kill(thread_.native_handle(), SIGUSR2);
   thread_.join();
 }
@@ -40,7 +42,10 @@ void SignalWatcher::watch() {
   for (;;) {
     int signal = 0;
     if (sigwait(&set, &signal) != 0) continue;
-    if (signal == SIGUSR2) return;
+    if (signal == SIGUSR2) {
+      if (stopping_.load(std::memory_order_acquire)) return;
+      continue;
+    }
     if (signal == SIGTERM) {
       notice_("SIGTERM: cancelling (reason: shutdown)");
       source_.cancel(CancelReason::kShutdown, "SIGTERM");

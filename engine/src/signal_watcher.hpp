@@ -5,6 +5,7 @@
 // SIGTERM cancels with reason shutdown.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <string_view>
 #include <thread>
@@ -26,6 +27,7 @@ class SignalWatcher {
 
   CancellationSource source_;
   std::function<void(std::string_view)> notice_;
+  std::atomic<bool> stopping_{false};  // set by the destructor before it wakes the thread
   std::thread thread_;
 };
 

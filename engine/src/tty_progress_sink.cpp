@@ -11,6 +11,7 @@ namespace ktrdr::engine {
 namespace {
 
 constexpr const char* kClearLine = "\r\033[K";
+constexpr const char* kLineUp = "\033[1A";
 constexpr const char* kGreen = "\033[32m";
 constexpr const char* kRed = "\033[31m";
 constexpr const char* kYellow = "\033[33m";
@@ -28,6 +29,13 @@ std::string bar(double percentage) {
   std::string text = "[";
   for (int i = 0; i < kBarWidth; ++i) text += i < filled ? "#" : "-";
   return text + "]";
+}
+
+// Visible characters of `text`, counting UTF-8 code points.
+std::size_t visible_length(const std::string& text) {
+  std::size_t visible = 0;
+  for (const char c : text) visible += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+  return visible;
 }
 
 // Cuts `text` to `width` visible characters, counting UTF-8 code points.
@@ -57,8 +65,9 @@ std::string clock(double seconds) {
 }  // namespace
 
 void TtyProgressSink::clear_line_locked() {
-  if (line_drawn_) out_ << kClearLine;
-  line_drawn_ = false;
+  if (lines_drawn_ == 2) out_ << kClearLine << kLineUp;
+  if (lines_drawn_ > 0) out_ << kClearLine;
+  lines_drawn_ = 0;
 }
 
 void TtyProgressSink::job_started(const JobSpec& job, const OperationRecord& record) {
@@ -88,18 +97,28 @@ void TtyProgressSink::operation_changed(const JobSpec& job, const OperationRecor
   std::string line = job.name + " " + bar(p.percentage) + " " + percent + " " +
                      clock(std::max(0.0, elapsed));
   if (p.eta_seconds) line += " ETA " + clock(*p.eta_seconds);
+  const std::string unit = p.items_unit.empty() ? "items" : p.items_unit;
   if (p.items_per_second > 0) {
     char rate[32];
-    std::snprintf(rate, sizeof rate, " · %.1f/s", p.items_per_second);
-    line += rate;
+    std::snprintf(rate, sizeof rate, " · %.1f ", p.items_per_second);
+    line += rate + unit + "/s";
   }
   if (record.cancel_requested) line += " · cancelling…";
-  if (!p.message.empty()) line += " · " + p.message;
   if (p.items_total > 0) {
-    line += " · " + format_count(p.items_done) + "/" + format_count(p.items_total);
+    line += " · " + format_count(p.items_done) + "/" + format_count(p.items_total) + " " + unit;
   }
-  out_ << kClearLine << fit(line, terminal_width() - 1) << std::flush;
-  line_drawn_ = true;
+  // The domain message goes on the same line when it fits, else on a line of its own below,
+  // so a narrow terminal never cuts it for the figures' sake.
+  const std::size_t width = (columns_ > 0 ? columns_ : terminal_width()) - 1;
+  clear_line_locked();
+  if (p.message.empty() || visible_length(line) + 3 + visible_length(p.message) <= width) {
+    out_ << fit(p.message.empty() ? line : line + " · " + p.message, width);
+    lines_drawn_ = 1;
+  } else {
+    out_ << fit(line, width) << "\n" << fit("  " + p.message, width);
+    lines_drawn_ = 2;
+  }
+  out_ << std::flush;
 }
 
 void TtyProgressSink::job_finished(const JobReport& report) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <mutex>
 #include <ostream>
 
@@ -13,7 +14,9 @@ namespace ktrdr::engine {
 
 class TtyProgressSink final : public ProgressSink {
  public:
-  explicit TtyProgressSink(std::ostream& out) : out_(out) {}
+  // `columns`: the width to fit lines to; 0 asks the terminal on stdout (100 when it cannot say).
+  explicit TtyProgressSink(std::ostream& out, std::size_t columns = 0)
+      : out_(out), columns_(columns) {}
 
   void job_started(const JobSpec& job, const OperationRecord& record) override;
   void operation_changed(const JobSpec& job, const OperationRecord& record) override;
@@ -26,8 +29,9 @@ class TtyProgressSink final : public ProgressSink {
 
   std::mutex mutex_;
   std::ostream& out_;
+  const std::size_t columns_;
   std::chrono::steady_clock::time_point last_draw_{};
-  bool line_drawn_ = false;
+  int lines_drawn_ = 0;  // progress lines on screen below the last full line (0–2)
 };
 
 }  // namespace ktrdr::engine

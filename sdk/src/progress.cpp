@@ -32,6 +32,7 @@ Json ProgressState::to_json() const {
   json.set("step_count", step_count);
   json.set("items_done", items_done);
   json.set("items_total", items_total);
+  if (!items_unit.empty()) json.set("items_unit", items_unit);
   json.set("items_per_second", items_per_second);
   json.set("eta_seconds", eta_seconds ? Json::number(*eta_seconds) : Json());
   json.set("message", message);
@@ -49,6 +50,7 @@ ProgressState ProgressState::from_json(const Json& json) {
   state.step_count = static_cast<int>(json.get_int("step_count").value_or(state.step_count));
   state.items_done = json.get_int("items_done").value_or(state.items_done);
   state.items_total = json.get_int("items_total").value_or(state.items_total);
+  state.items_unit = json.get_string("items_unit").value_or(state.items_unit);
   state.items_per_second = json.get_number("items_per_second").value_or(state.items_per_second);
   state.eta_seconds = json.get_number("eta_seconds");
   state.message = json.get_string("message").value_or(state.message);
@@ -77,11 +79,11 @@ void ProgressStep::set_fraction(double fraction) const {
   reporter_->advance(begin_ + (end_ - begin_) * std::clamp(fraction, 0.0, 1.0), nullptr, nullptr);
 }
 
-void ProgressStep::set_items(std::int64_t done, std::int64_t total) const {
+void ProgressStep::set_items(std::int64_t done, std::int64_t total, std::string_view unit) const {
   const double fraction =
       total > 0 ? std::clamp(static_cast<double>(done) / static_cast<double>(total), 0.0, 1.0)
                 : 0.0;
-  reporter_->advance(begin_ + (end_ - begin_) * fraction, &done, &total);
+  reporter_->advance(begin_ + (end_ - begin_) * fraction, &done, &total, unit);
 }
 
 // --- PhasePlan ---
@@ -167,6 +169,7 @@ void ProgressReporter::mirror(const ProgressState& remote) {
   state_.step_count = remote.step_count;
   state_.items_done = remote.items_done;
   state_.items_total = remote.items_total;
+  state_.items_unit = remote.items_unit;
   state_.items_per_second = remote.items_per_second;
   state_.eta_seconds = remote.eta_seconds;
   state_.context = remote.context;
@@ -190,13 +193,14 @@ void ProgressReporter::enter_step(std::string_view name, double begin, int index
   }
   state_.items_done = 0;
   state_.items_total = 0;
+  state_.items_unit.clear();
   last_sample_items_ = 0;
   state_.percentage = std::max(state_.percentage, clamp_percentage(begin));
   publish(std::move(lock), /*force=*/true, Clock::now());
 }
 
 void ProgressReporter::advance(double percentage, const std::int64_t* done,
-                               const std::int64_t* total) {
+                               const std::int64_t* total, std::string_view unit) {
   const auto now = Clock::now();
   std::unique_lock lock(mutex_);
   const double before = state_.percentage;
@@ -206,6 +210,7 @@ void ProgressReporter::advance(double percentage, const std::int64_t* done,
   if (items_changed) {
     state_.items_done = *done;
     state_.items_total = *total;
+    if (unit != state_.items_unit) state_.items_unit = unit;
   }
   if (state_.percentage == before && !items_changed) return;
   update_rates_locked(now);

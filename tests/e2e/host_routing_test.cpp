@@ -139,6 +139,8 @@ TEST_CASE("ktrdr ops lists, shows, watches and cancels a server's operations", "
   CHECK_THAT(cancelled.out, Contains("cancel requested"));
   CHECK(watch.wait(30s) == 130);
   CHECK_THAT(watch.out(), Contains("cancelled"));
+  // The partial result is rendered by the plugin's renderer, as `ktrdr run` renders it.
+  CHECK_THAT(watch.out(), Contains(" primes below "));
   const Completed again = run_program(ktrdr_args(plugins.dir, {"ops", "cancel", id}), env);
   CHECK(again.exit_code == 1);
   CHECK_THAT(again.err, Contains("409"));

@@ -156,6 +156,17 @@ TEST_CASE("params are resolved against the kind's schema with located errors",
     REQUIRE(errors.size() == 1);
     CHECK_THAT(errors[0].message, StartsWith("jobs.yaml:6:14: jobs[0].params.limit: "));
   }
+  SECTION("a bad value given with --set names the command-line value, not the file") {
+    auto load = parse("version: 1\njobs:\n  - name: a\n    kind: test.a\n    params:\n"
+                      "      limit: 5\n");
+    REQUIRE(load.ok());
+    std::vector<Error> errors;
+    resolve_job_params(load.file, {*parse_param_override("limit=1")}, lookup, unknown, errors);
+    REQUIRE(errors.size() == 1);
+    CHECK_THAT(errors[0].message, StartsWith("--set limit=1 (job \"a\"): "));
+    CHECK_THAT(errors[0].message, !Contains("jobs.yaml"));
+    CHECK(errors[0].get("value") == "limit=1");
+  }
   SECTION("a missing required param names the job") {
     auto load = parse("version: 1\njobs:\n  - {name: a, kind: test.a}\n");
     std::vector<Error> errors;

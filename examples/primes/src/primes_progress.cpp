@@ -26,7 +26,7 @@ void PrimesProgress::chunk_done(std::uint64_t done, std::uint64_t total,
                                 std::uint64_t found) const {
   reporter_.set_context_field("current_chunk", done);
   reporter_.set_context_field("primes_found", found);
-  sieve_.set_items(static_cast<std::int64_t>(done), static_cast<std::int64_t>(total));
+  sieve_.set_items(static_cast<std::int64_t>(done), static_cast<std::int64_t>(total), "chunks");
 }
 
 }  // namespace example

@@ -26,6 +26,7 @@ struct ProgressState {
   int step_count = 0;
   std::int64_t items_done = 0;  // items of the innermost step that counts items
   std::int64_t items_total = 0;
+  std::string items_unit;              // what the items are ("bars", "batches"); "" for items
   double items_per_second = 0.0;       // smoothed
   std::optional<double> eta_seconds;   // smoothed estimate of the time left
   std::string message;                 // one line for people (a domain renderer writes it)
@@ -60,7 +61,8 @@ class ProgressStep {
   // Progress inside this step, 0–1. Values that would lower the percentage are ignored.
   void set_fraction(double fraction) const;
   // Items done of total inside this step (fraction = done / total); also feeds the rate.
-  void set_items(std::int64_t done, std::int64_t total) const;
+  // `unit` names the items for people ("bars": "1,200 bars/s"); "" says just items.
+  void set_items(std::int64_t done, std::int64_t total, std::string_view unit = {}) const;
   void finish() const { set_fraction(1.0); }
 
   ProgressReporter& reporter() const { return *reporter_; }
@@ -130,7 +132,8 @@ class ProgressReporter {
   using Clock = std::chrono::steady_clock;
 
   void enter_step(std::string_view name, double begin, int index, int count, int depth);
-  void advance(double percentage, const std::int64_t* done, const std::int64_t* total);
+  void advance(double percentage, const std::int64_t* done, const std::int64_t* total,
+               std::string_view unit = {});
   // Records a change made under `lock` and emits it when `force`d or when the throttle allows.
   // Releases `lock` before the callback runs.
   void publish(std::unique_lock<std::mutex> lock, bool force, Clock::time_point now);
