@@ -19,6 +19,8 @@ constexpr std::chrono::seconds kSubmitWait{10};
 // Bounds on what one operation may make the server keep (its record is stored and listed).
 constexpr std::size_t kMaxNameLength = 200;
 constexpr std::size_t kMaxParamsBytes = 64 * 1024;
+// Job files running at once through POST /jobs (each holds a thread); one more is answered 503.
+constexpr std::size_t kMaxRunningSubmissions = 64;
 
 std::string api(std::string_view path) { return std::string(kOperationsApiPrefix) + std::string(path); }
 
@@ -184,9 +186,29 @@ ServerResponse OperationsApi::submit_jobs(const ServerRequest& request) {
   const std::vector<Error> errors = engine_.resolve(load.file, {});
   if (!errors.empty()) return errors_response(errors);
 
-  auto submission = std::make_unique<Submission>();
-  submission->file = std::move(load.file);
-  Submission& s = *submission;
+  Submission* added = nullptr;
+  {
+    // Each running job file holds a thread: reap the finished ones, refuse past the bound.
+    std::lock_guard lock(submissions_mutex_);
+    for (auto it = submissions_.begin(); it != submissions_.end();) {
+      if ((*it)->done) {
+        (*it)->thread.join();
+        it = submissions_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    if (submissions_.size() >= kMaxRunningSubmissions) {
+      auto busy = ServerResponse::error(Error::unavailable(
+          std::to_string(kMaxRunningSubmissions) +
+          " job files are running on this server; retry once one has finished"));
+      busy.headers.emplace_back("Retry-After", "5");
+      return busy;
+    }
+    added = submissions_.emplace_back(std::make_unique<Submission>()).get();
+  }
+  Submission& s = *added;
+  s.file = std::move(load.file);
   s.thread = std::thread([this, &s] {
     JobRunner(engine_, s.sink).run(s.file, shutdown_);
     s.done = true;
@@ -202,18 +224,6 @@ ServerResponse OperationsApi::submit_jobs(const ServerRequest& request) {
     Json item = s.sink.describe(job);
     if (auto id = item.get_string("operation_id")) started.push_back(*id);
     jobs.push_back(item);
-  }
-  {
-    std::lock_guard lock(submissions_mutex_);
-    for (auto it = submissions_.begin(); it != submissions_.end();) {
-      if ((*it)->done) {
-        (*it)->thread.join();
-        it = submissions_.erase(it);
-      } else {
-        ++it;
-      }
-    }
-    submissions_.push_back(std::move(submission));
   }
   if (auto refusal = wait_stored(started)) return std::move(*refusal);
   Json body = Json::object();

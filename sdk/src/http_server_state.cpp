@@ -89,9 +89,24 @@ std::vector<std::shared_ptr<HttpSession>> ServerState::sessions() const {
   return live;
 }
 
+bool ServerState::reserve_stream() {
+  std::lock_guard lock(streams_mutex_);
+  if (reserved_streams_ >= options_.max_streams) return false;
+  ++reserved_streams_;
+  return true;
+}
+
+void ServerState::release_stream() {
+  std::lock_guard lock(streams_mutex_);
+  --reserved_streams_;
+}
+
 bool ServerState::spawn_stream(std::function<void()> body) {
   std::lock_guard lock(streams_mutex_);
-  if (streams_joined_) return false;
+  if (streams_joined_) {
+    --reserved_streams_;
+    return false;
+  }
   // A finished thread has already left the lock for the last time: joining it here is quick.
   for (const auto id : finished_streams_) {
     if (auto it = streams_.find(id); it != streams_.end()) {
@@ -106,6 +121,7 @@ bool ServerState::spawn_stream(std::function<void()> body) {
                      body = nullptr;  // what it holds goes before the thread counts as finished
                      std::lock_guard done(streams_mutex_);
                      finished_streams_.push_back(id);
+                     --reserved_streams_;
                    }));
   return true;
 }

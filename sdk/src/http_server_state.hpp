@@ -74,8 +74,13 @@ class ServerState {
   // Runs what is queued on the handler pool and joins it.
   void join_handlers();
 
-  // Runs `body` on a new thread, tracked until join_streams(); threads that have finished are
-  // joined whenever another starts. False (nothing started) after join_streams().
+  // Counts a stream about to open; false (nothing counted) when max_streams are open already.
+  bool reserve_stream();
+  // Uncounts a reserved stream that did not start.
+  void release_stream();
+  // Runs `body` for a reserved stream on a new thread, tracked until join_streams(); the
+  // reservation ends with the thread. Threads that have finished are joined whenever another
+  // starts. False (nothing started, reservation released) after join_streams().
   bool spawn_stream(std::function<void()> body);
   // Joins every stream thread and refuses new ones.
   void join_streams();
@@ -103,6 +108,7 @@ class ServerState {
   std::map<std::uint64_t, std::thread> streams_;
   std::vector<std::uint64_t> finished_streams_;
   std::uint64_t next_stream_ = 1;
+  std::size_t reserved_streams_ = 0;
   bool streams_joined_ = false;
 };
 

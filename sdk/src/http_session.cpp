@@ -380,6 +380,13 @@ void HttpSession::handle_request() {
     if (route.stream_check) {
       if (auto refusal = run_check(route, request)) return respond(std::move(*refusal), keep_alive);
     }
+    if (!state_->reserve_stream()) {
+      auto busy = ServerResponse::error(Error::unavailable(
+          "too many open streams (" + std::to_string(state_->options().max_streams) +
+          "); retry later"));
+      busy.headers.emplace_back("Retry-After", "1");
+      return respond(std::move(busy), keep_alive);
+    }
     return start_stream(route, std::move(request));
   }
   if (route.quick) return respond(run_handler(route, request), keep_alive);
@@ -502,7 +509,10 @@ void HttpSession::start_stream(const Route& route, ServerRequest request) {
 
 void HttpSession::on_stream_header(const Route* route, const ServerRequest& request,
                                    beast::error_code ec) {
-  if (ec) return do_close();
+  if (ec) {
+    state_->release_stream();
+    return do_close();
+  }
   auto writer = std::make_shared<NdjsonStream>(shared_from_this());
   const bool started = state_->spawn_stream(
       [writer, route, request] { writer->serve(route->stream_handler, request); });

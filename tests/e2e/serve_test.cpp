@@ -448,6 +448,23 @@ TEST_CASE("an unreadable row in the operations database is quarantined and serve
              Contains(broken_id) && Contains("moved to the table operations_quarantine"));
 }
 
+TEST_CASE("job files running at once are bounded: one more is a 503 with Retry-After",
+          "[e2e][serve]") {
+  Plugins plugins;
+  TempDir work;
+  KtrdrServer server(plugins.dir, work.path() / "ops.db");
+  const std::string api = server.url() + "/api/v1";
+  const auto submit = [&] {
+    return curl({"-X", "POST", "-H", "Content-Type: application/yaml", "-D", "-",
+                 "--data-binary", kLongJob, api + "/jobs"});
+  };
+  for (int i = 0; i < 64; ++i) REQUIRE(submit().status == 202);
+  const CurlResponse busy = submit();
+  CHECK(busy.status == 503);
+  CHECK_THAT(busy.body, Contains("Retry-After: 5") && Contains("64 job files are running"));
+  CHECK(server.stop() == 0);
+}
+
 TEST_CASE("50 concurrent clients x 200 requests: no errors and no leaked descriptors",
           "[e2e][serve][load]") {
   Plugins plugins;

@@ -632,6 +632,48 @@ TEST_CASE("a client that leaves cancels the stream's closed() token", "[sdk][htt
   CHECK_FALSE(later_write);
 }
 
+TEST_CASE("streams beyond max_streams are answered 503 until one closes", "[sdk][http][stream]") {
+  std::counting_semaphore<8> finished{0};
+  HostServiceOptions options;
+  options.max_streams = 2;
+  HostService server(options);
+  server.stream_route(
+      HttpMethod::kGet, "/events",
+      [&](const ServerRequest&, StreamWriter& writer) {
+        writer.write_line("{}");
+        writer.wait_closed(10s);
+        finished.release();
+      },
+      false);
+  start(server);
+  std::vector<std::unique_ptr<RawHttpClient>> open;
+  for (int i = 0; i < 2; ++i) {
+    auto& client = open.emplace_back(std::make_unique<RawHttpClient>(server.port()));
+    client->send_request("GET", "/events");
+    REQUIRE(client->read_stream_header().status == 200);
+    REQUIRE(client->read_line() == "{}");
+  }
+  RawHttpClient third(server.port());
+  const auto busy = third.request("GET", "/events");
+  CHECK(busy.status == 503);
+  CHECK(busy.header("retry-after") == "1");
+  CHECK_THAT(busy.json().at("error").get_string("message").value_or(""),
+             Catch::Contains("too many open streams (2)"));
+
+  open.front()->close();
+  REQUIRE(finished.try_acquire_for(kPromptly));
+  // The slot is free once its thread has ended (just after the handler returned): a new stream
+  // gets it within a few tries.
+  unsigned status = 0;
+  for (int attempt = 0; attempt < 100 && status != 200; ++attempt) {
+    if (attempt > 0) std::this_thread::sleep_for(10ms);
+    RawHttpClient again(server.port());
+    again.send_request("GET", "/events");
+    status = again.read_stream_header().status;
+  }
+  CHECK(status == 200);
+}
+
 TEST_CASE("stop lets a request in flight finish within the grace period", "[sdk][http][stop]") {
   std::binary_semaphore entered{0};
   HostService server({});

@@ -88,6 +88,8 @@ struct HostServiceOptions {
   std::chrono::milliseconds idle_timeout{60000};  // a kept-alive connection waiting for a request
   // Writing one response, or one line of a stream, to a client that does not read.
   std::chrono::milliseconds write_timeout{30000};
+  // Streams open at once (each holds a thread while it lasts); one more is answered 503.
+  std::size_t max_streams = 256;
   // When not empty, routes that require auth answer 401 unless "Authorization: Bearer <token>".
   std::string bearer_token;
   // Origins ("http://dashboard.example:3000") besides the server's own whose pages may send
