@@ -17,6 +17,8 @@
 #include <thread>
 #include <vector>
 
+#include "ktrdr/sdk/time_format.hpp"
+
 namespace ktrdr::detail {
 
 namespace {
@@ -27,6 +29,18 @@ constexpr std::array<std::string_view, 6> kColumns{"timestamp", "open",  "high",
                                                    "low",       "close", "volume"};
 constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 constexpr std::int64_t kSecondsPerDay = 86400;
+// The supported range in days since 1970-01-01 (its ends are midnights).
+constexpr std::int64_t kFirstSupportedDay =
+    kEarliestSupportedTime.time_since_epoch().count() / kSecondsPerDay;
+constexpr std::int64_t kSupportedDaysEnd =
+    kSupportedTimeEnd.time_since_epoch().count() / kSecondsPerDay;
+static_assert(kFirstSupportedDay * kSecondsPerDay ==
+                  kEarliestSupportedTime.time_since_epoch().count() &&
+              kSupportedDaysEnd * kSecondsPerDay == kSupportedTimeEnd.time_since_epoch().count());
+
+constexpr bool is_supported_day(std::int64_t days) noexcept {
+  return days >= kFirstSupportedDay && days < kSupportedDaysEnd;
+}
 
 // Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
 constexpr std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) noexcept {
@@ -130,19 +144,48 @@ std::size_t count_columns(std::string_view line) noexcept {
   return static_cast<std::size_t>(std::count(line.begin(), line.end(), ',')) + 1;
 }
 
+// At most kMaxQuotedBytes bytes of `text`, printable: bytes outside ASCII 0x20-0x7E as \xNN, a
+// quote or a backslash escaped, and "..." after it when the text was longer.
+std::string excerpt(std::string_view text) {
+  constexpr std::string_view kHex = "0123456789abcdef";
+  std::string out;
+  for (const char c : text.substr(0, kMaxQuotedBytes)) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (byte >= 0x20 && byte <= 0x7E) {
+      out += c;
+    } else {
+      out += "\\x";
+      out += kHex[byte >> 4];
+      out += kHex[byte & 0xF];
+    }
+  }
+  if (text.size() > kMaxQuotedBytes) out += "...";
+  return out;
+}
+
+// `text` as a parse error quotes it: its excerpt, in double quotes.
+std::string quoted(std::string_view text) { return '"' + excerpt(text) + '"'; }
+
 class ParseErrors {
  public:
   explicit ParseErrors(std::string_view file) : file_(file) {}
 
+  // `what` must quote the file's text only through quoted(); `value` (the offending field) is
+  // kept as its excerpt.
   Error at(std::size_t line, std::string_view what, std::string_view column = {},
            std::string_view value = {}) const {
     Error error = Error::parse(
         std::string(file_) + ", line " + std::to_string(line) + ": " + std::string(what),
         {{"file", std::string(file_)}, {"line", std::to_string(line)}});
     if (!column.empty()) error.with("column", std::string(column));
-    if (!value.empty()) error.with("value", std::string(value));
+    if (!value.empty()) error.with("value", excerpt(value));
     return error;
   }
+
+  Error cancelled(const CancellationToken& token) const { return read_cancelled(file_, token); }
 
  private:
   std::string_view file_;
@@ -215,9 +258,10 @@ struct LastDate {
 
 // The bar of a plain line at `line` (a timestamp, then five plain numbers or empty fields, all
 // separated by single commas, then "\n", "\r\n", "\r" at the end of the text, or the end) and
-// the start of the next line; nullptr for any other line, which the general path then reads.
-// Whatever it accepts, the general path reads the same way (the timestamp as parse_timestamp
-// does, its date taken from `last` when it is the same text).
+// the start of the next line; nullptr for any other line (a date outside the supported range
+// included), which the general path then reads. Whatever it accepts, the general path reads the
+// same way (the timestamp as parse_timestamp does, its date taken from `last` when it is the same
+// text).
 const char* parse_plain_line(const char* line, const char* end, bool date_only_ok, LastDate& last,
                              Bar& bar) noexcept {
   const auto length = static_cast<std::size_t>(end - line);
@@ -231,7 +275,7 @@ const char* parse_plain_line(const char* line, const char* end, bool date_only_o
   }
   if (!last.read || std::memcmp(line, last.text.data(), last.text.size()) != 0) {
     const auto days = parse_date(line);
-    if (!days) return nullptr;
+    if (!days || !is_supported_day(*days)) return nullptr;
     std::memcpy(last.text.data(), line, last.text.size());
     last.days = *days;
     last.read = true;
@@ -279,6 +323,22 @@ std::size_t count_newlines(const char* p, const char* end) noexcept {
   return count;
 }
 
+// Bytes counted between two looks at the token when sizing a parse: about a millisecond.
+constexpr std::ptrdiff_t kCountBlockBytes = std::ptrdiff_t{1} << 20;
+
+// Lines in [p, end) (its newlines + 1), to size the columns, counted in blocks of
+// kCountBlockBytes with a look at `token` before each: once it is cancelled the count stops short
+// (the parse that follows then stops at its first look).
+std::size_t count_lines(const char* p, const char* end, const CancellationToken& token) noexcept {
+  std::size_t lines = 1;
+  while (p < end && !token.is_cancelled()) {
+    const char* block_end = end - p > kCountBlockBytes ? p + kCountBlockBytes : end;
+    lines += count_newlines(p, block_end);
+    p = block_end;
+  }
+  return lines;
+}
+
 // The line at `cursor` without its "\n" (and one "\r" before it); moves `cursor` past it.
 std::string_view next_line(const char*& cursor, const char* end) noexcept {
   const auto* nl =
@@ -320,9 +380,16 @@ std::optional<Error> parse_line(std::string_view line, std::size_t line_number, 
   const auto timestamp = parse_timestamp(fields[0], date_only_ok);
   if (!timestamp) {
     return errors.at(line_number,
-                     "bad timestamp \"" + std::string(fields[0]) +
-                         "\" in column timestamp: expected YYYY-MM-DDTHH:MM:SSZ (UTC)" +
+                     "bad timestamp " + quoted(fields[0]) +
+                         " in column timestamp: expected YYYY-MM-DDTHH:MM:SSZ (UTC)" +
                          (date_only_ok ? " or YYYY-MM-DD" : ""),
+                     kColumns[0], fields[0]);
+  }
+  if (!is_supported_time(*timestamp)) {
+    return errors.at(line_number,
+                     "timestamp " + quoted(fields[0]) +
+                         " in column timestamp is outside the supported range " +
+                         supported_time_range(),
                      kColumns[0], fields[0]);
   }
   bar.timestamp = *timestamp;
@@ -330,23 +397,29 @@ std::optional<Error> parse_line(std::string_view line, std::size_t line_number, 
   for (std::size_t column = 1; column < kColumns.size(); ++column) {
     const std::string_view f = fields[column];
     if (!parse_number(f.data(), f.data() + f.size(), *targets[column - 1])) {
-      return errors.at(
-          line_number,
-          "bad number \"" + std::string(f) + "\" in column " + std::string(kColumns[column]),
-          kColumns[column], f);
+      return errors.at(line_number,
+                       "bad number " + quoted(f) + " in column " + std::string(kColumns[column]),
+                       kColumns[column], f);
     }
   }
   return std::nullopt;
 }
 
 // Appends the bars of the lines in [p, end) (whole lines; the first is line first_line + 1) to
-// `series`: plain lines by the fast path, the others by the general one. The first fault ends it.
+// `series`: plain lines by the fast path, the others by the general one. The first fault ends it,
+// and so does `token` once cancelled (checked first and every kCancelCheckRows lines).
 std::optional<Error> parse_lines(const char* p, const char* const end, std::size_t first_line,
-                                 bool date_only_ok, const ParseErrors& errors, BarSeries& series) {
+                                 bool date_only_ok, const ParseErrors& errors,
+                                 const CancellationToken& token, BarSeries& series) {
   std::size_t line_number = first_line;
+  std::size_t until_check = 0;
   Bar bar;
   LastDate last;
   while (p < end) {
+    if (until_check-- == 0) {
+      if (token.is_cancelled()) return errors.cancelled(token);
+      until_check = kCancelCheckRows - 1;
+    }
     ++line_number;
     if (const char* next = parse_plain_line(p, end, date_only_ok, last, bar)) {
       series.append(bar);
@@ -399,11 +472,30 @@ void run_parts(std::size_t n, Task& task) {
   }
 }
 
+// The index of the first column `header` misnames (kColumns.size() when it only has extra ones).
+std::size_t first_wrong_column(std::string_view header) noexcept {
+  for (std::size_t column = 0; column < kColumns.size(); ++column) {
+    const std::size_t comma = header.find(',');
+    if (header.substr(0, comma) != kColumns[column]) return column;
+    header = comma == std::string_view::npos ? std::string_view() : header.substr(comma + 1);
+  }
+  return kColumns.size();
+}
+
 }  // namespace
 
+Error read_cancelled(std::string_view file, const CancellationToken& token) {
+  Error error =
+      CancelledError(token.reason(), token.reason_text(), "reading bars from " + std::string(file))
+          .error();
+  error.with("file", std::string(file));
+  return error;
+}
+
 Result<BarSeries> parse_bar_csv(std::string_view text, std::string_view file, std::string symbol,
-                                Timeframe timeframe) {
+                                Timeframe timeframe, const CancellationToken& token) {
   const ParseErrors errors(file);
+  if (token.is_cancelled()) return errors.cancelled(token);
   if (text.starts_with(kUtf8Bom)) text.remove_prefix(kUtf8Bom.size());
   const char* p = text.data();
   const char* const end = p + text.size();
@@ -413,8 +505,10 @@ Result<BarSeries> parse_bar_csv(std::string_view text, std::string_view file, st
   }
   const std::string_view header = next_line(p, end);
   if (header != kBarCsvHeader) {
-    return errors.at(1, "wrong header: expected \"" + std::string(kBarCsvHeader) + "\", found \"" +
-                            std::string(header) + "\"");
+    const std::size_t column = first_wrong_column(header);
+    return errors.at(
+        1, "wrong header: expected \"" + std::string(kBarCsvHeader) + "\", found " + quoted(header),
+        column < kColumns.size() ? kColumns[column] : std::string_view());
   }
   const bool date_only_ok = is_daily_or_longer(timeframe);
   const char* const body = p;
@@ -422,7 +516,7 @@ Result<BarSeries> parse_bar_csv(std::string_view text, std::string_view file, st
   // Big texts: split at line starts into parts, count each part's lines (one bar per line at
   // most, so the columns are sized once), parse the parts side by side, and append them in
   // order to the first. A part that fails sends the whole text through the one-thread path
-  // below, whose error then names the right line.
+  // below, whose error then names the right line; a cancelled one ends the parse.
   const std::size_t parts = parts_for(static_cast<std::size_t>(end - body));
   if (parts > 1) {
     std::vector<const char*> bounds(parts + 1, end);
@@ -436,38 +530,42 @@ Result<BarSeries> parse_bar_csv(std::string_view text, std::string_view file, st
       bounds[k] = nl != nullptr ? nl + 1 : end;
     }
     std::vector<std::size_t> lines(parts);
-    auto count = [&](std::size_t k) { lines[k] = count_newlines(bounds[k], bounds[k + 1]) + 1; };
+    auto count = [&](std::size_t k) { lines[k] = count_lines(bounds[k], bounds[k + 1], token); };
     run_parts(parts, count);
     std::vector<BarSeries> pieces;
     pieces.reserve(parts);
     for (std::size_t k = 0; k < parts; ++k) pieces.emplace_back(symbol, timeframe);
-    std::vector<char> failed(parts, 0);
+    std::vector<std::optional<Error>> faults(parts);
     auto parse = [&](std::size_t k) {
       std::size_t room = lines[k];
       if (k == 0) {
         for (std::size_t other = 1; other < parts; ++other) room += lines[other];
       }
       pieces[k].reserve(room);
-      failed[k] =
-          parse_lines(bounds[k], bounds[k + 1], 1, date_only_ok, errors, pieces[k]).has_value();
+      faults[k] = parse_lines(bounds[k], bounds[k + 1], 1, date_only_ok, errors, token, pieces[k]);
     };
     run_parts(parts, parse);
-    if (std::find(failed.begin(), failed.end(), 1) == failed.end()) {
+    if (token.is_cancelled()) return errors.cancelled(token);
+    if (std::none_of(faults.begin(), faults.end(),
+                     [](const std::optional<Error>& fault) { return fault.has_value(); })) {
       BarSeries series = std::move(pieces[0]);
       for (std::size_t k = 1; k < parts; ++k) {
-        for (std::size_t i = 0; i < pieces[k].size(); ++i) series.append(pieces[k][i]);
+        for (std::size_t i = 0; i < pieces[k].size(); ++i) {
+          if (i % kCancelCheckRows == 0 && token.is_cancelled()) return errors.cancelled(token);
+          series.append(pieces[k][i]);
+        }
       }
       return series;
     }
   }
 
   BarSeries series(std::move(symbol), timeframe);
-  series.reserve(count_newlines(body, end) + 1);
-  if (auto fault = parse_lines(body, end, 1, date_only_ok, errors, series)) return *fault;
+  series.reserve(count_lines(body, end, token));
+  if (auto fault = parse_lines(body, end, 1, date_only_ok, errors, token, series)) return *fault;
   return series;
 }
 
-Result<std::string> format_bar_csv(const BarSeries& series) {
+Result<std::string> format_bar_csv(const BarSeries& series, const CancellationToken& token) {
   // Longest row: 20-char timestamp, 5 doubles of at most 24 chars, 5 commas, a newline.
   constexpr std::size_t kMaxRow = 20 + 5 * 24 + 5 + 1;
   std::string out;
@@ -479,7 +577,19 @@ Result<std::string> format_bar_csv(const BarSeries& series) {
       series.opens(), series.highs(), series.lows(), series.closes(), series.volumes()};
   std::array<char, kMaxRow> row{};
   for (std::size_t i = 0; i < series.size(); ++i) {
+    if (i % kCancelCheckRows == 0 && token.is_cancelled()) {
+      return CancelledError(token.reason(), token.reason_text(),
+                            "writing " + series.symbol() + " bars")
+          .error();
+    }
     const std::int64_t secs = timestamps[i].time_since_epoch().count();
+    if (!is_supported_time(timestamps[i])) {
+      return Error::invalid_argument(
+          "cannot write " + series.symbol() + " bar " + std::to_string(i) + ": timestamp " +
+              std::to_string(secs) + " s lies outside the supported range " +
+              supported_time_range(),
+          {{"symbol", series.symbol()}, {"value", std::to_string(secs)}});
+    }
     std::int64_t days = secs / kSecondsPerDay;
     std::int64_t rem = secs % kSecondsPerDay;
     if (rem < 0) {
@@ -487,12 +597,6 @@ Result<std::string> format_bar_csv(const BarSeries& series) {
       --days;
     }
     const CivilDate date = civil_from_days(days);
-    if (date.year < 0 || date.year > 9999) {
-      return Error::invalid_argument(
-          "cannot write " + series.symbol() + " bar " + std::to_string(i) + ": timestamp " +
-              std::to_string(secs) + " s lies outside years 0000-9999",
-          {{"symbol", series.symbol()}, {"value", std::to_string(secs)}});
-    }
     char* p = row.data();
     const auto year = static_cast<unsigned>(date.year);
     p = write_two(p, year / 100);

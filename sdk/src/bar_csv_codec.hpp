@@ -2,10 +2,12 @@
 // line, ISO-8601 UTC timestamps with a Z, shortest round-trip doubles. Stateless; thread-safe.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
 #include "ktrdr/sdk/bar_series.hpp"
+#include "ktrdr/sdk/cancellation_token.hpp"
 #include "ktrdr/sdk/result.hpp"
 #include "ktrdr/sdk/timeframe.hpp"
 
@@ -13,17 +15,36 @@ namespace ktrdr::detail {
 
 inline constexpr std::string_view kBarCsvHeader = "timestamp,open,high,low,close,volume";
 
+// Rows between two looks at the cancellation token, in parsing and in formatting: well under a
+// millisecond of work on a fast machine, a few where page faults are slow (the columns grow into
+// fresh memory), so a cancel is seen well within 50 ms at the cost of one atomic load.
+inline constexpr std::size_t kCancelCheckRows = std::size_t{1} << 13;
+
+// Bytes of file text a parse error quotes at most (of the offending field or header): enough to
+// show the fault, too few to copy out a file that is not bar data.
+inline constexpr std::size_t kMaxQuotedBytes = 40;
+
 // Parses a whole file's text. `file` only names the source in errors. Rows are kept as they are
 // (order, duplicates); blank lines are skipped, "\r\n" endings and a UTF-8 BOM are accepted, and
 // an empty price or volume field reads as NaN. For 1d and 1w a date alone ("2024-01-02") is also
-// accepted. Anything else malformed is an ErrorCode::kParse error naming the file, the line and
-// the fault, context {file, line, column, value}.
+// accepted. Timestamps must lie in the supported range (time_format.hpp). Anything else malformed
+// is an ErrorCode::kParse error naming the file, the line and the fault, context {file, line,
+// column, value}; what it quotes of the text (in the message and the value) is at most
+// kMaxQuotedBytes bytes of it, non-printable bytes escaped. Every thread working on a part checks
+// `token` every kCancelCheckRows rows (and every MiB while it counts lines): once it is cancelled
+// they all stop and the parse returns an ErrorCode::kCancelled error naming the file.
 Result<BarSeries> parse_bar_csv(std::string_view text, std::string_view file, std::string symbol,
-                                Timeframe timeframe);
+                                Timeframe timeframe, const CancellationToken& token);
+
+// The ErrorCode::kCancelled error of a read of `file` that `token` (cancelled) stopped, context
+// {reason, where, file}.
+Error read_cancelled(std::string_view file, const CancellationToken& token);
 
 // The file text for `series` (header included); NaN is written as an empty field, so
 // parse_bar_csv(format_bar_csv(s)) == s whenever s has no NaN. Fails with
-// ErrorCode::kInvalidArgument when a timestamp lies outside years 0000-9999.
-Result<std::string> format_bar_csv(const BarSeries& series);
+// ErrorCode::kInvalidArgument when a timestamp lies outside the supported range
+// (is_supported_time), and with ErrorCode::kCancelled once `token` is cancelled (checked every
+// kCancelCheckRows rows).
+Result<std::string> format_bar_csv(const BarSeries& series, const CancellationToken& token);
 
 }  // namespace ktrdr::detail

@@ -41,10 +41,11 @@ bool CsvBarStore::exists(std::string_view symbol, Timeframe timeframe) const {
   return fs::is_regular_file(*path, ec);
 }
 
-Result<BarSeries> CsvBarStore::read(std::string_view symbol, Timeframe timeframe) const {
+Result<BarSeries> CsvBarStore::read(std::string_view symbol, Timeframe timeframe,
+                                    const CancellationToken& token) const {
   auto path = path_for(symbol, timeframe);
   if (!path) return std::move(path).error();
-  auto series = read_file(*path, symbol, timeframe);
+  auto series = read_file(*path, symbol, timeframe, token);
   if (!series && series.error().code == ErrorCode::kNotFound) {
     return Error::not_found("no stored " + std::string(symbol) + " " +
                                 std::string(to_string(timeframe)) + " bars: " + path->string() +
@@ -55,17 +56,24 @@ Result<BarSeries> CsvBarStore::read(std::string_view symbol, Timeframe timeframe
 }
 
 Result<BarSeries> CsvBarStore::read_file(const fs::path& path, std::string_view symbol,
-                                         Timeframe timeframe) {
+                                         Timeframe timeframe, const CancellationToken& token) {
   if (auto valid = validate_symbol(symbol); !valid) return std::move(valid).error();
-  auto text = read_whole_file(path);
-  if (!text) return std::move(text).error();
-  return parse(*text, path.string(), symbol, timeframe);
+  if (token.is_cancelled()) return detail::read_cancelled(path.string(), token);
+  auto text = read_whole_file(path, std::nullopt, token);
+  if (!text) {
+    if (text.error().code == ErrorCode::kCancelled) {
+      return detail::read_cancelled(path.string(), token);
+    }
+    return std::move(text).error();
+  }
+  return parse(*text, path.string(), symbol, timeframe, token);
 }
 
 Result<BarSeries> CsvBarStore::parse(std::string_view text, std::string_view source_name,
-                                     std::string_view symbol, Timeframe timeframe) {
+                                     std::string_view symbol, Timeframe timeframe,
+                                     const CancellationToken& token) {
   if (auto valid = validate_symbol(symbol); !valid) return std::move(valid).error();
-  return detail::parse_bar_csv(text, source_name, std::string(symbol), timeframe);
+  return detail::parse_bar_csv(text, source_name, std::string(symbol), timeframe, token);
 }
 
 std::optional<StoredSeries> CsvBarStore::parse_file_name(std::string_view file_name) {
@@ -98,10 +106,10 @@ Result<std::vector<StoredSeries>> CsvBarStore::list() const {
   return found;
 }
 
-Result<void> CsvBarStore::save(const BarSeries& series) const {
+Result<void> CsvBarStore::save(const BarSeries& series, const CancellationToken& token) const {
   auto target = path_for(series.symbol(), series.timeframe());
   if (!target) return std::move(target).error();
-  auto text = detail::format_bar_csv(series);
+  auto text = detail::format_bar_csv(series, token);
   if (!text) return std::move(text).error();
 
   std::error_code ec;

@@ -4,9 +4,47 @@
 #include <date/date.h>
 
 #include <array>
+#include <charconv>
+#include <optional>
 #include <sstream>
 
 namespace ktrdr {
+
+namespace {
+
+constexpr int year_of(std::chrono::sys_seconds t) noexcept {
+  return static_cast<int>(
+      std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(t)}.year());
+}
+
+// Both ends are New Year's midnights, so the supported times are exactly those of these years.
+constexpr int kFirstSupportedYear = year_of(kEarliestSupportedTime);
+constexpr int kSupportedYearsEnd = year_of(kSupportedTimeEnd);
+static_assert(kEarliestSupportedTime ==
+              std::chrono::sys_days{std::chrono::year{kFirstSupportedYear} / 1 / 1});
+static_assert(kSupportedTimeEnd ==
+              std::chrono::sys_days{std::chrono::year{kSupportedYearsEnd} / 1 / 1});
+
+// The year `text` opens with, read as %F reads it (a sign, one to four digits, then '-');
+// nullopt when it opens otherwise, which the parse then refuses.
+std::optional<int> leading_year(std::string_view text) {
+  const bool signed_year = !text.empty() && (text[0] == '-' || text[0] == '+');
+  const std::size_t first = signed_year ? 1 : 0;
+  const std::size_t dash = text.find('-', first);
+  if (dash == std::string_view::npos || dash == first || dash - first > 4) return std::nullopt;
+  int year = 0;
+  const char* const end = text.data() + dash;
+  const auto [ptr, ec] = std::from_chars(text.data() + first, end, year);
+  if (ec != std::errc{} || ptr != end) return std::nullopt;
+  return text[0] == '-' ? -year : year;
+}
+
+}  // namespace
+
+std::string supported_time_range() {
+  return to_iso8601(kEarliestSupportedTime) + " to " +
+         to_iso8601(kSupportedTimeEnd - std::chrono::seconds(1));
+}
 
 std::string to_iso8601(SystemTime t, bool millis) {
   if (millis) return date::format("%FT%TZ", date::floor<std::chrono::milliseconds>(t));
@@ -18,6 +56,14 @@ Result<SystemTime> parse_iso8601(std::string_view text) {
   static constexpr std::array<const char*, 3> kFormats{"%FT%H:%M:%S", "%FT%H:%M", "%F"};
   std::string_view body = text;
   if (!body.empty() && (body.back() == 'Z' || body.back() == 'z')) body.remove_suffix(1);
+  // Refused before parsing: the parse counts nanoseconds in 64 bits and would wrap.
+  if (const auto year = leading_year(body);
+      year && (*year < kFirstSupportedYear || *year >= kSupportedYearsEnd)) {
+    return Error::invalid_argument("time \"" + std::string(text) +
+                                       "\" is outside the supported range " +
+                                       supported_time_range(),
+                                   {{"value", std::string(text)}});
+  }
   for (const char* format : kFormats) {
     std::istringstream in{std::string(body)};
     date::sys_time<std::chrono::nanoseconds> parsed;

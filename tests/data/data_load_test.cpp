@@ -1,5 +1,8 @@
 // data.load and data.validate through DataManager, in-process, against the csv-archive provider
-// over ../shared/data: each mode, re-runs, cancellation, bad inputs.
+// over ../shared/data: each mode, re-runs, cancellation, bad inputs, strict outcomes (and a load
+// whose late segments fail, against a scripted provider).
+#include "data_load.hpp"
+
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <map>
@@ -8,6 +11,8 @@
 #include "data_config.hpp"
 #include "data_manager.hpp"
 #include "data_validation.hpp"
+#include "fake_bar_provider.hpp"
+#include "ib_error.hpp"
 #include "ktrdr/sdk/csv_bar_store.hpp"
 #include "ktrdr/sdk/executor.hpp"
 #include "ktrdr/sdk/host_service.hpp"
@@ -95,6 +100,41 @@ Json load_params(const char* symbol, const char* tf, const char* mode, const cha
 BarSeries source_slice(const char* file, const char* symbol, const char* from, const char* to) {
   return test::read_shared(file, symbol, Timeframe::k1h).slice(at(from), at(to));
 }
+
+// A DataLoad of AAPL 1h over the 90 days before 2024-01-01 (three 30-day segments, newest first)
+// from a scripted provider, run as a managed operation, with its store in a temp directory.
+struct ScriptedLoad {
+  ScriptedLoad()
+      : orchestrator({&registry, executor.get()}, "TEST", "http://127.0.0.1:1", nullptr,
+                     [](const std::string&) { return std::optional<std::string>(); }) {}
+  ~ScriptedLoad() { executor.reset(); }
+
+  OperationRecord run(bool strict) {
+    LoadRequest request;
+    request.symbol = "AAPL";
+    request.timeframe = Timeframe::k1h;
+    request.mode = LoadMode::kTail;
+    request.start = test::day_at(-90);
+    request.end = test::day_at(0);
+    request.provider = provider->name();
+    request.data_dir = store_dir.path();
+    request.strict = strict;
+    auto load = std::make_shared<DataLoad>(std::move(request), adapter);
+    OperationRequest operation;
+    operation.kind = kLoadKind;
+    return test::wait_finished(
+        registry, orchestrator.start_managed_operation(
+                      operation, [load](OperationContext& context) { return load->run(context); }));
+  }
+
+  test::TempDir store_dir;
+  std::shared_ptr<test::FakeBarProvider> provider = std::make_shared<test::FakeBarProvider>();
+  std::shared_ptr<IbDataAdapter> adapter =
+      std::make_shared<IbDataAdapter>(provider, "local", std::make_unique<ScaledPacingClock>(1000));
+  OperationRegistry registry;
+  std::unique_ptr<ThreadPoolExecutor> executor = std::make_unique<ThreadPoolExecutor>(1);
+  ServiceOrchestrator orchestrator;
+};
 
 }  // namespace
 
@@ -187,6 +227,8 @@ TEST_CASE("a corrupt store file fails the load naming file and line, and is left
       {"a bad number", header + good + "2021-01-04T01:00:00Z,1.2,abc,1.1,1.25,100\n", "3"},
       {"a missing column", header + good + "2021-01-04T01:00:00Z,1.2,1.3,1.1,1.25\n", "3"},
       {"a wrong header", "time,o,h,l,c,v\n" + good, "1"},
+      {"a timestamp past the supported range", header + good + "2300-01-04T01:00:00Z,1,2,1,1,1\n",
+       "3"},
   };
   for (const Case& c : cases) {
     INFO(c.what);
@@ -231,6 +273,56 @@ TEST_CASE("the schema rejects bad params before a load starts, naming each", "[d
   CHECK_THAT(order.message, Contains("before"));
   CHECK(first_error(load_params("AAPL", "1h", "tail", "yesterday", nullptr)).get("field") ==
         "start");
+  // Past 2262 a time no longer fits in 64-bit nanoseconds: refused, not wrapped to another year.
+  struct Range {
+    const char* start;
+    const char* end;
+    const char* field;
+  };
+  for (const Range r :
+       {Range{"2300-01-01", nullptr, "start"}, Range{"1600-01-01", nullptr, "start"},
+        Range{"2020-01-01", "2263-01-01", "end"}}) {
+    INFO(r.field << " " << (r.end ? r.end : r.start));
+    const Error range = first_error(load_params("AAPL", "1h", "tail", r.start, r.end));
+    CHECK(range.get("field") == r.field);
+    CHECK_THAT(range.message, Contains(r.field) && Contains("supported range") &&
+                                  Contains("1678-01-01T00:00:00Z to 2261-12-31T23:59:59Z"));
+  }
+}
+
+TEST_CASE("a strict load whose late segments fail fails, keeping its bars and figures",
+          "[data][load]") {
+  ScriptedLoad load;
+  load.provider->fail_after(1, make_ib_error(IbErrorKind::kInvalidRequest, "scripted refusal"));
+  const auto strict = load.run(true);
+  INFO(strict.to_json().dump());
+  REQUIRE(strict.state == OperationState::kFailed);
+  REQUIRE(strict.error);
+  const Json segments = strict.result.at("segments");
+  CHECK(segments.get_int("ok") == 1);
+  const auto failed = segments.get_int("failed").value_or(0);
+  CHECK(failed >= 1);
+  CHECK(ib_error_kind(*strict.error) == IbErrorKind::kInvalidRequest);
+  CHECK(strict.error->get("segments_failed") == std::to_string(failed));
+  CHECK_THAT(strict.error->message, Contains(std::to_string(failed) + " of ") &&
+                                        Contains("segments of the AAPL 1h load failed") &&
+                                        Contains("scripted refusal") && Contains("strict: false"));
+  const auto fetched = strict.result.get_int("bars_fetched").value_or(0);
+  CHECK(fetched > 0);
+  CHECK(strict.result.get_int("bars_after") == fetched);
+  const auto saved = CsvBarStore(load.store_dir.path()).read("AAPL", Timeframe::k1h);
+  REQUIRE(saved.ok());
+  CHECK(static_cast<std::int64_t>(saved->size()) == fetched);
+
+  SECTION("with strict: false the same load completes with a warning per failed segment") {
+    ScriptedLoad lenient;
+    lenient.provider->fail_after(1, make_ib_error(IbErrorKind::kInvalidRequest, "refusal"));
+    const auto done = lenient.run(false);
+    REQUIRE(done.state == OperationState::kCompleted);
+    CHECK(done.result.at("segments").get_int("failed") == failed);
+    CHECK(static_cast<std::int64_t>(done.warnings.size()) == failed);
+    CHECK(done.result.get_int("bars_fetched") == fetched);
+  }
 }
 
 TEST_CASE("a cancelled load keeps every bar it fetched", "[data][load]") {
@@ -263,6 +355,7 @@ TEST_CASE("data.validate finds the anomalies PROVENANCE.md lists and repairs onl
   const std::string bytes = read_bytes(h.store_dir.path() / "SPY_1h.csv");
   Json params = Json::object();
   params.set("series", std::vector<std::string>{"SPY:1h"});
+  params.set("strict", false);  // its errors fail a strict job (see below)
   const auto check = h.validate(params);
   REQUIRE(check.state == OperationState::kCompleted);
   const Json report = check.result.at("series")[0];
@@ -292,7 +385,9 @@ TEST_CASE("data.validate finds the anomalies PROVENANCE.md lists and repairs onl
     for (const char* name : {"AAPL_1h.csv", "EURUSD_1h.csv", "BTCUSDT_1h.csv"}) {
       h.store_dir.copy_in(std::string(KTRDR_SHARED_DATA_DIR) + "/" + name);
     }
-    const auto all = h.validate(Json::object());
+    Json lenient = Json::object();
+    lenient.set("strict", false);
+    const auto all = h.validate(lenient);
     REQUIRE(all.state == OperationState::kCompleted);
     const Json series = all.result.at("series");
     REQUIRE(series.size() == 4);
@@ -302,6 +397,44 @@ TEST_CASE("data.validate finds the anomalies PROVENANCE.md lists and repairs onl
       CHECK(series[i].at("counts").get_int("error") == 0);
     }
   }
+}
+
+TEST_CASE("a strict data.validate fails on error-severity issues, keeping its report",
+          "[data][validate]") {
+  Harness h;
+  const auto spy =
+      h.store_dir.copy_in(std::string(KTRDR_SHARED_DATA_DIR) + "/anomalies/SPY_1h__gcfc.csv");
+  std::filesystem::rename(spy, h.store_dir.path() / "SPY_1h.csv");
+  h.store_dir.copy_in(std::string(KTRDR_SHARED_DATA_DIR) + "/AAPL_1h.csv");
+  const std::string bytes = read_bytes(h.store_dir.path() / "SPY_1h.csv");
+
+  const auto strict = h.validate(Json::object());
+  INFO(strict.to_json().dump());
+  REQUIRE(strict.state == OperationState::kFailed);
+  REQUIRE(strict.error);
+  CHECK(strict.error->code == ErrorCode::kInvalidArgument);
+  CHECK(strict.error->get("series") == "SPY 1h");
+  const auto errors = strict.result.at("totals").get_int("error").value_or(0);
+  CHECK(errors > 0);
+  CHECK(strict.error->get("errors") == std::to_string(errors));
+  CHECK_THAT(strict.error->message,
+             Contains("quality error") && Contains("SPY 1h") && Contains("strict: false"));
+  CHECK(strict.result.at("series").size() == 2);
+  CHECK(read_bytes(h.store_dir.path() / "SPY_1h.csv") == bytes);
+
+  Json lenient = Json::object();
+  lenient.set("strict", false);
+  const auto accepted = h.validate(lenient);
+  REQUIRE(accepted.state == OperationState::kCompleted);
+  CHECK(accepted.result.at("totals").get_int("error") == errors);
+  REQUIRE(accepted.warnings.size() == 1);
+  CHECK_THAT(accepted.warnings[0], Contains("quality error"));
+
+  Json clean = Json::object();
+  clean.set("series", std::vector<std::string>{"AAPL:1h"});
+  const auto aapl = h.validate(clean);
+  CHECK(aapl.state == OperationState::kCompleted);
+  CHECK(aapl.warnings.empty());
 }
 
 TEST_CASE(

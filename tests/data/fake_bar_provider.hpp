@@ -1,5 +1,6 @@
 // FakeBarProvider: a scripted BarProvider for the adapter and job tests — hourly bars for every
-// symbol but "NOPE", failures on demand, IB 162 before a listing time, requests that block until
+// symbol but "NOPE", failures on demand (the next requests, those after the next few, or those of
+// one range), IB 162 before a listing time, requests that block until
 // cancelled, declared limits — that records when each historical request arrives on its own
 // ScaledPacingClock, and counts pacing violations as a strict server would. Thread-safe.
 #pragma once
@@ -53,6 +54,13 @@ class FakeBarProvider final : public data::BarProvider {
     std::lock_guard lock(mutex_);
     fail_next_ = n;
     next_error_ = std::move(error);
+  }
+  // The next `n` historical requests run as scripted; every one after them fails with `error`
+  // (a load whose late segments fail).
+  void fail_after(std::size_t n, Error error) {
+    std::lock_guard lock(mutex_);
+    succeed_before_failing_ = n;
+    late_error_ = std::move(error);
   }
   // Every historical request starting at `from` fails with `error`.
   void fail_from(std::chrono::sys_seconds from, Error error = transient_error()) {
@@ -123,6 +131,10 @@ class FakeBarProvider final : public data::BarProvider {
     if (fail_next_ > 0) {
       --fail_next_;
       return next_error_;
+    }
+    if (late_error_) {
+      if (succeed_before_failing_ == 0) return *late_error_;
+      --succeed_before_failing_;
     }
     if (auto it = failing_from_.find(request.from); it != failing_from_.end()) return it->second;
     if (request.symbol == "NOPE") return unknown(request.symbol);
@@ -201,6 +213,8 @@ class FakeBarProvider final : public data::BarProvider {
   mutable std::mutex mutex_;
   std::size_t fail_next_ = 0;
   Error next_error_;
+  std::size_t succeed_before_failing_ = 0;
+  std::optional<Error> late_error_;
   std::map<std::chrono::sys_seconds, Error> failing_from_;
   std::size_t fail_limits_next_ = 0;
   std::chrono::sys_seconds listed_ = day_at(-3650);

@@ -71,6 +71,14 @@ TEST_CASE("wire times are ISO-8601 UTC with Z, and date-only input is accepted",
     INFO(bad);
     CHECK_FALSE(parse_wire_time(bad).ok());
   }
+  for (const char* beyond : {"2300-01-01T00:00:00Z", "1600-01-01T00:00:00Z", "9999-12-31"}) {
+    INFO(beyond);
+    const auto parsed = parse_wire_time(beyond);
+    REQUIRE_FALSE(parsed.ok());
+    CHECK(parsed.error().code == ErrorCode::kInvalidArgument);
+    CHECK_THAT(parsed.error().message,
+               Catch::Contains(beyond) && Catch::Contains("supported range"));
+  }
 }
 
 TEST_CASE("a historical request round-trips and each bad field is named", "[data][wire]") {
@@ -104,6 +112,8 @@ TEST_CASE("a historical request round-trips and each bad field is named", "[data
         {R"({"symbol":"AAPL","timeframe":"2h","start":"2024-01-02","end":"2024-01-03"})",
          "timeframe"},
         {R"({"symbol":"AAPL","timeframe":"1h","start":"soon","end":"2024-01-03"})", "start"},
+        {R"({"symbol":"AAPL","timeframe":"1h","start":"2024-01-02","end":"2300-01-01T00:00:00Z"})",
+         "end"},
         {R"({"symbol":"AAPL","timeframe":"1h","start":"2024-01-02"})", "end"},
         {R"({"symbol":"AAPL","timeframe":"1h","start":"2024-01-02","end":"2024-01-03",)"
          R"("instrument_type":"bond"})",

@@ -8,9 +8,11 @@
 #include <chrono>
 #include <cmath>
 #include <fstream>
+#include <latch>
 #include <random>
 #include <sstream>
 #include <string>
+#include <thread>
 
 #include "ktrdr/sdk/time_format.hpp"
 
@@ -85,6 +87,10 @@ BarSeries sample(std::size_t n, double base = 100.0) {
 }
 
 // Each value's bits, so -0.0 and 0.0 differ.
+bool all_printable(const std::string& text) {
+  return std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c <= 0x7E; });
+}
+
 bool bit_identical(const BarSeries& a, const BarSeries& b) {
   if (a.symbol() != b.symbol() || a.timeframe() != b.timeframe() || a.size() != b.size()) {
     return false;
@@ -350,6 +356,95 @@ TEST_CASE("corrupt CSVs are parse errors naming file, line and fault, leaving th
   }
 }
 
+TEST_CASE("timestamps outside the supported range are parse errors naming it, never loaded",
+          "[sdk][data][store]") {
+  struct Case {
+    const char* timestamp;
+    Timeframe timeframe;
+  };
+  const std::string good_row = "2024-01-02T14:30:00Z,1,2,0.5,1.5,10\n";
+  for (const Case c :
+       {Case{"2300-01-02T14:30:00Z", Timeframe::k1h}, Case{"9999-12-31T00:00:00Z", Timeframe::k1h},
+        Case{"1677-09-20T00:00:00Z", Timeframe::k1h}, Case{"1600-01-03", Timeframe::k1d}}) {
+    INFO(c.timestamp);
+    TempDir dir;
+    const CsvBarStore store(dir.path());
+    const fs::path path = *store.path_for("AAPL", c.timeframe);
+    write_file(path, std::string(kHeader) + good_row + c.timestamp + ",1,2,0.5,1.5,10\n");
+    auto series = store.read("AAPL", c.timeframe);
+    REQUIRE_FALSE(series.ok());
+    const auto& error = series.error();
+    CHECK(error.code == ErrorCode::kParse);
+    CHECK(error.get("file") == path.string());
+    CHECK(error.get("line") == "3");
+    CHECK(error.get("column") == "timestamp");
+    CHECK(error.get("value") == c.timestamp);
+    CHECK_THAT(error.message,
+               Catch::Contains(c.timestamp) &&
+                   Catch::Contains("supported range 1678-01-01T00:00:00Z to 2261-12-31T23:59:59Z"));
+  }
+  SECTION("nor saved, so that every saved file reads back") {
+    TempDir dir;
+    BarSeries late("AAPL", Timeframe::k1h);
+    late.append(Bar{ts("2261-12-31T23:00:00Z"), 1, 2, 0.5, 1.5, 10});
+    const CsvBarStore store(dir.path());
+    REQUIRE(store.save(late).ok());
+    CHECK(store.read("AAPL", Timeframe::k1h).value() == late);
+    late.append(Bar{ts("2261-12-31T23:00:00Z") + std::chrono::hours(1), 1, 2, 0.5, 1.5, 10});
+    auto saved = store.save(late);
+    REQUIRE_FALSE(saved.ok());
+    CHECK(saved.error().code == ErrorCode::kInvalidArgument);
+    CHECK_THAT(saved.error().message, Catch::Contains("supported range"));
+  }
+}
+
+TEST_CASE("a parse error quotes at most 40 printable bytes of the file, naming file, line, column",
+          "[sdk][data][store]") {
+  TempDir dir;
+  const CsvBarStore store(dir.path());
+  const fs::path path = *store.path_for("AAPL", Timeframe::k1h);
+  SECTION("a series file that is a symlink to some other file") {
+    const std::string secret_line = "root:x:0:0:SECRET-" + std::string(200, 'S') + "\x1b[2J";
+    write_file(dir.path() / "passwd", secret_line + "\ndaemon:x:1:1:SECOND-LINE\n");
+    fs::create_symlink(dir.path() / "passwd", path);
+    auto series = store.read("AAPL", Timeframe::k1h);
+    REQUIRE_FALSE(series.ok());
+    const auto& error = series.error();
+    INFO(error.message);
+    CHECK(error.code == ErrorCode::kParse);
+    CHECK(error.get("file") == path.string());
+    CHECK(error.get("line") == "1");
+    CHECK(error.get("column") == "timestamp");
+    CHECK_THAT(error.message, Catch::Contains(path.string()) && Catch::Contains("line 1") &&
+                                  Catch::Contains("\"" + secret_line.substr(0, 40) + "...\""));
+    CHECK_THAT(error.message,
+               !Catch::Contains(secret_line.substr(0, 41)) && !Catch::Contains("SECOND-LINE"));
+    CHECK(all_printable(error.message));
+  }
+  SECTION("a huge field with control bytes in it") {
+    const std::string field = "1\x1b]0;owned\x07" + std::string(100'000, '9') + "\"";
+    write_file(path, std::string(kHeader) + "2024-01-02T14:30:00Z,1,2,0.5,1.5,10\n" +
+                         "2024-01-02T15:30:00Z," + field + ",2,0.5,1.5,10\n");
+    auto series = store.read("AAPL", Timeframe::k1h);
+    REQUIRE_FALSE(series.ok());
+    const auto& error = series.error();
+    INFO(error.message);
+    CHECK(error.code == ErrorCode::kParse);
+    CHECK(error.get("line") == "3");
+    CHECK(error.get("column") == "open");
+    CHECK_THAT(error.message, Catch::Contains(path.string()) && Catch::Contains("line 3") &&
+                                  Catch::Contains("column open") &&
+                                  Catch::Contains("\"1\\x1b]0;owned\\x07999"));
+    CHECK(error.message.size() < path.string().size() + 200);
+    CHECK(all_printable(error.message));
+    const std::string value = error.get("value").value_or("");
+    CHECK(value.starts_with("1\\x1b]0;owned\\x07999"));
+    CHECK(value.ends_with("..."));
+    CHECK(value.size() <= 4 * 40 + 3);
+    CHECK(all_printable(value));
+  }
+}
+
 TEST_CASE("save then read gives back the same bars bit for bit", "[sdk][data][store]") {
   TempDir dir;
   const CsvBarStore store(dir.path() / "nested" / "store");
@@ -427,6 +522,66 @@ TEST_CASE("a file large enough to be parsed in parts reads like one parsed whole
   REQUIRE_FALSE(broken.ok());
   CHECK(broken.error().code == ErrorCode::kParse);
   CHECK(broken.error().get("line") == std::to_string(line));
+}
+
+TEST_CASE("reads and saves with a cancelled token stop with kCancelled and change nothing",
+          "[sdk][data][store][cancel]") {
+  TempDir dir;
+  const CsvBarStore store(dir.path());
+  REQUIRE(store.save(sample(20)).ok());
+  const fs::path path = *store.path_for("AAPL", Timeframe::k1h);
+  const std::string before = read_bytes(path);
+  ktrdr::CancellationSource source;
+  source.cancel(ktrdr::CancelReason::kUser, "test");
+
+  auto read = store.read("AAPL", Timeframe::k1h, source.token());
+  REQUIRE_FALSE(read.ok());
+  CHECK(read.error().code == ErrorCode::kCancelled);
+  CHECK(read.error().get("file") == path.string());
+  auto parsed = CsvBarStore::parse(before, "in-memory", "AAPL", Timeframe::k1h, source.token());
+  REQUIRE_FALSE(parsed.ok());
+  CHECK(parsed.error().code == ErrorCode::kCancelled);
+
+  auto saved = store.save(sample(30, 7.0), source.token());
+  REQUIRE_FALSE(saved.ok());
+  CHECK(saved.error().code == ErrorCode::kCancelled);
+  CHECK(read_bytes(path) == before);
+  CHECK(names_in(dir.path()) == std::vector<std::string>{"AAPL_1h.csv"});
+
+  // A default-constructed token never cancels.
+  CHECK(store.read("AAPL", Timeframe::k1h, ktrdr::CancellationToken()).value() == sample(20));
+}
+
+TEST_CASE("a read of a big file cancelled from another thread stops with kCancelled",
+          "[sdk][data][store][cancel]") {
+  // 2,500,000 rows (about 100 MB; one bar repeated, duplicates being data): parsed in parts on
+  // several threads where there are cores, and long enough to parse that the cancel lands while
+  // the read is under way.
+  constexpr std::size_t kRows = 2'500'000;
+  const std::string row = "2024-01-02T14:30:00Z,1.10012,1.10031,1.09987,1.10025,1234\n";
+  std::string text = kHeader;
+  text.reserve(text.size() + kRows * row.size());
+  for (std::size_t i = 0; i < kRows; ++i) text += row;
+  TempDir dir;
+  const CsvBarStore store(dir.path());
+  write_file(*store.path_for("BIG", Timeframe::k1m), text);
+  text = std::string();
+
+  ktrdr::CancellationSource source;
+  std::latch reading(1);
+  std::optional<ktrdr::Result<BarSeries>> result;
+  std::thread reader([&] {
+    reading.count_down();
+    result = store.read("BIG", Timeframe::k1m, source.token());
+  });
+  reading.wait();
+  source.cancel(ktrdr::CancelReason::kUser, "test");
+  reader.join();
+  REQUIRE(result.has_value());
+  // The error, not the series: the parse stopped before the end.
+  REQUIRE_FALSE(result->ok());
+  CHECK(result->error().code == ErrorCode::kCancelled);
+  CHECK(result->error().get("file") == store.path_for("BIG", Timeframe::k1m).value().string());
 }
 
 TEST_CASE("a save that fails midway leaves the old file byte-identical and no temp file",

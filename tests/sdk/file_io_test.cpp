@@ -258,3 +258,18 @@ TEST_CASE("max_bytes accepts a file at the limit and refuses a bigger one", "[sd
     CHECK(read->empty());
   }
 }
+
+TEST_CASE("a cancelled token stops a whole-file read with kCancelled", "[sdk][file_io][cancel]") {
+  TempDir dir;
+  const fs::path file = dir.path() / "AAPL_1m.csv";
+  write_file(file, std::string(std::size_t{9} << 20, 'x'));  // three 4 MiB reads and a bit
+  ktrdr::CancellationSource cancel;
+  cancel.cancel();
+  auto read = read_whole_file(file, std::nullopt, cancel.token());
+  REQUIRE_FALSE(read.ok());
+  CHECK(read.error().code == ErrorCode::kCancelled);
+  CHECK(read.error().get("file") == file.string());
+  // The same file reads whole with a token that is never cancelled.
+  CHECK(read_whole_file(file, std::nullopt, ktrdr::CancellationToken{})->size() == std::size_t{9}
+                                                                                         << 20);
+}

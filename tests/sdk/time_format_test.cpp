@@ -61,3 +61,31 @@ TEST_CASE("invalid times are errors naming the text", "[sdk][time]") {
     CHECK(parsed.error().get("value") == text);
   }
 }
+
+TEST_CASE("times outside the supported range are refused naming the range, never wrapped",
+          "[sdk][time]") {
+  for (const char* text : {"2300-01-01", "2262-01-01", "2262-04-11T23:47:16Z", "9999-12-31",
+                           "1677-12-31T23:59:59Z", "1600-01-01", "0001-01-01", "-0100-01-01"}) {
+    INFO(text);
+    auto parsed = ktrdr::parse_iso8601(text);
+    REQUIRE_FALSE(parsed.ok());
+    CHECK(parsed.error().code == ktrdr::ErrorCode::kInvalidArgument);
+    CHECK(parsed.error().get("value") == text);
+    CHECK_THAT(
+        parsed.error().message,
+        Catch::Contains(text) && Catch::Contains("1678-01-01T00:00:00Z to 2261-12-31T23:59:59Z"));
+  }
+  CHECK(ktrdr::supported_time_range() == "1678-01-01T00:00:00Z to 2261-12-31T23:59:59Z");
+}
+
+TEST_CASE("the supported range's first and last seconds parse exactly", "[sdk][time]") {
+  CHECK(ktrdr::parse_iso8601("1678-01-01").value() == at(1678, 1, 1));
+  CHECK(ktrdr::parse_iso8601("2261-12-31T23:59:59Z").value() ==
+        at(2261, 12, 31, 23h + 59min + 59s));
+  CHECK(ktrdr::kEarliestSupportedTime == at(1678, 1, 1));
+  CHECK(ktrdr::kSupportedTimeEnd == at(2262, 1, 1));
+  CHECK(ktrdr::is_supported_time(ktrdr::kEarliestSupportedTime));
+  CHECK(ktrdr::is_supported_time(ktrdr::kSupportedTimeEnd - 1s));
+  CHECK_FALSE(ktrdr::is_supported_time(ktrdr::kEarliestSupportedTime - 1s));
+  CHECK_FALSE(ktrdr::is_supported_time(ktrdr::kSupportedTimeEnd));
+}

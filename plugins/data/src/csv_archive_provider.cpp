@@ -149,7 +149,10 @@ Result<std::shared_ptr<const BarSeries>> CsvArchiveProvider::load(std::string_vi
                           {"timeframe", std::string(to_string(timeframe))},
                           {"source", source()}});
   }
-  auto parsed = parse(*file);
+  auto parsed = parse(*file, token);
+  if (!parsed && token.is_cancelled()) {
+    return provider_cancelled(name(), "loading " + key.first, token);
+  }
   if (!parsed) return std::move(parsed).error();
   // Merging into an empty series sorts it and keeps the last row of each timestamp.
   BarSeries merged(key.first, timeframe);
@@ -162,13 +165,14 @@ Result<std::shared_ptr<const BarSeries>> CsvArchiveProvider::load(std::string_vi
   return cache_.try_emplace(std::move(key), std::move(loaded)).first->second;
 }
 
-Result<BarSeries> CsvArchiveProvider::parse(const ArchiveFile& file) const {
+Result<BarSeries> CsvArchiveProvider::parse(const ArchiveFile& file,
+                                            const CancellationToken& token) const {
   const StoredSeries& series = file.series;
   if (options_.directory) {
-    return CsvBarStore::read_file(series.path, series.symbol, series.timeframe);
+    return CsvBarStore::read_file(series.path, series.symbol, series.timeframe, token);
   }
   return CsvBarStore::parse(file.embedded, "embedded:" + series.path.string(), series.symbol,
-                            series.timeframe);
+                            series.timeframe, token);
 }
 
 }  // namespace ktrdr::data

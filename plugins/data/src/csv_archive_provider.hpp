@@ -66,7 +66,8 @@ class CsvArchiveProvider final : public BarProvider {
   // The parsed, merged series (from the cache after the first load).
   Result<std::shared_ptr<const BarSeries>> load(std::string_view symbol, Timeframe timeframe,
                                                 const CancellationToken& token);
-  Result<BarSeries> parse(const ArchiveFile& file) const;
+  // The file's rows; stops with a kCancelled error once `token` is cancelled.
+  Result<BarSeries> parse(const ArchiveFile& file, const CancellationToken& token) const;
 
   const CsvArchiveOptions options_;
   std::mutex mutex_;

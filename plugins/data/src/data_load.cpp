@@ -64,6 +64,13 @@ std::string gap_reason(const GapRun& gap, const DataJobSummary& summary, LoadMod
   return "not requested";
 }
 
+// "the first, <from> to <to>: <its error>" — the first failed segment of a load, for messages.
+std::string first_failure(const DataJobSummary& jobs) {
+  const FailedRange& first = jobs.failed_ranges.front();
+  return "the first, " + to_iso8601(first.range.from) + " to " + to_iso8601(first.range.to) + ": " +
+         first.error.message;
+}
+
 // What completed segments showed to be empty: the segments that brought no bars, and the bars
 // still missing inside the others (gaps and expected closures alike).
 std::vector<FetchRange> answered_empty(const DataJobSummary& summary,
@@ -243,7 +250,7 @@ Json DataLoad::run(OperationContext& context) {
   // The store's series, sorted with one bar per timestamp (a load never keeps a file's duplicates).
   progress.enter(LoadStep::kReadStore);
   BarSeries series(symbol, tf);
-  if (auto stored = store.read(symbol, tf)) {
+  if (auto stored = store.read(symbol, tf, token)) {
     figures.rows_before = stored->size();
     ok_or_fail(series.merge(*stored));
   } else if (stored.error().code != ErrorCode::kNotFound) {
@@ -277,7 +284,7 @@ Json DataLoad::run(OperationContext& context) {
       range.fetch, {.timeframe = tf, .mode = mode, .backfill_before = range.first_stored});
 
   // Fetch, merging each segment's bars as it lands and saving now and then, so that a load that
-  // stops keeps what it fetched.
+  // stops keeps what it fetched. Saves take no token: a cancelled load still saves.
   const ProgressStep fetch_step = progress.enter(LoadStep::kFetch);
   std::size_t unsaved = 0;
   Clock::time_point last_save = Clock::now();
@@ -338,12 +345,10 @@ Json DataLoad::run(OperationContext& context) {
     stop([&] { fail(std::move(error)); });
   }
   if (figures.jobs.segments_failed > 0 && figures.jobs.segments_ok == 0) {
-    const FailedRange& first = figures.jobs.failed_ranges.front();
-    Error error = first.error;
+    Error error = figures.jobs.failed_ranges.front().error;
     error.message = "every segment of the " + symbol + " " + std::string(to_string(tf)) +
-                    " load failed (" + std::to_string(figures.jobs.segments_failed) +
-                    "); the first, " + to_iso8601(first.range.from) + " to " +
-                    to_iso8601(first.range.to) + ": " + first.error.message;
+                    " load failed (" + std::to_string(figures.jobs.segments_failed) + "); " +
+                    first_failure(figures.jobs);
     stop([&] { fail(std::move(error)); });
   }
   for (const FailedRange& failed : figures.jobs.failed_ranges) {
@@ -368,6 +373,21 @@ Json DataLoad::run(OperationContext& context) {
   if (figures.quality->errors > 0) {
     context.add_warning(std::to_string(figures.quality->errors) +
                         " quality error(s) in the stored series; see quality in the result");
+  }
+  // A strict load is complete or failed: with segments missing it fails, its figures kept as
+  // the partial result and every bar it fetched saved.
+  if (request_.strict && figures.jobs.segments_failed > 0) {
+    Error error = figures.jobs.failed_ranges.front().error;
+    error.message = std::to_string(figures.jobs.segments_failed) + " of " +
+                    std::to_string(figures.jobs.segments_planned) + " segments of the " + symbol +
+                    " " + std::string(to_string(tf)) + " load failed; " +
+                    first_failure(figures.jobs) + ". The bars of the " +
+                    std::to_string(figures.jobs.segments_ok) +
+                    " segment(s) fetched were saved; `strict: false` accepts a partial load";
+    error.with("segments_failed", std::to_string(figures.jobs.segments_failed))
+        .with("segments_planned", std::to_string(figures.jobs.segments_planned));
+    context.set_partial_result(figures.to_json());
+    fail(std::move(error));
   }
   return figures.to_json();
 }

@@ -29,7 +29,8 @@ class DataLoad {
 
   // The operation's body: the result JSON (see DataProgressRenderer for its fields). Throws
   // ErrorException with the first error that stops the load (bad symbol, corrupt store file,
-  // every segment failed …) and CancelledError when cancelled; either way every bar fetched
+  // every segment failed …, and, when the request is strict, any segment failed) and
+  // CancelledError when cancelled (also while the store is read); either way every bar fetched
   // before is saved first, and the partial result is set on `context`.
   Json run(OperationContext& context);
 

@@ -148,7 +148,10 @@ std::string format_wire_time(sys_seconds time) {
 }
 
 Result<sys_seconds> parse_wire_time(std::string_view text) {
-  if (const auto exact = parse_exact_wire_time(text)) return *exact;
+  // An exact time outside the supported range goes on to parse_iso8601, whose error names it.
+  if (const auto exact = parse_exact_wire_time(text); exact && is_supported_time(*exact)) {
+    return *exact;
+  }
   auto parsed = parse_iso8601(text);
   if (!parsed) return std::move(parsed).error();
   return std::chrono::floor<std::chrono::seconds>(*parsed);

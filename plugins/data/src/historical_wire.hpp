@@ -21,7 +21,8 @@ namespace ktrdr::data {
 // "2024-01-02T14:30:00Z".
 std::string format_wire_time(std::chrono::sys_seconds time);
 // That form, or any form parse_iso8601 accepts ("2024-01-02", …), to whole seconds (a fraction
-// is dropped). The error names the text.
+// is dropped). The error names the text, and the supported range (time_format.hpp) when the time
+// lies outside it.
 Result<std::chrono::sys_seconds> parse_wire_time(std::string_view text);
 
 // Request fields, each checked by its rule; an IB 321 (invalid request) error naming the field

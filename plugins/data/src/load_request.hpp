@@ -28,6 +28,9 @@ struct LoadRequest {
   std::string provider;
   std::filesystem::path data_dir;
   bool repair = false;
+  // True (the default): a load that could not fetch every planned segment fails, keeping what
+  // it fetched; false: it completes with a warning per failed segment.
+  bool strict = true;
   std::optional<Instrument> instrument;  // as given; inferred from the symbol when absent
 
   // The schema of data.load; defaults (provider, data_dir) come from `config`.

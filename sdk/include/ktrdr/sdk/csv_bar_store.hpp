@@ -1,8 +1,10 @@
 // CsvBarStore: one CSV file per series, `<data_dir>/<SYMBOL>_<TF>.csv` (KTRDR's layout and format:
 // header `timestamp,open,high,low,close,volume`, ISO-8601 UTC open times with a Z). Reads load
 // the whole file and parse it in one pass; saves are atomic (temp file, fsync, rename, fsync of
-// the directory). Thread-safe for concurrent reads and for saves of different series; saves of
-// the same series must be serialised by the caller (they share one temp file name).
+// the directory). Reads and saves take an optional CancellationToken, checked every 8,192 rows (a
+// default-constructed one never cancels). Thread-safe for concurrent reads and for saves of
+// different series; saves of the same series must be serialised by the caller (they share one
+// temp file name).
 #pragma once
 
 #include <cstddef>
@@ -13,6 +15,7 @@
 #include <vector>
 
 #include "ktrdr/sdk/bar_series.hpp"
+#include "ktrdr/sdk/cancellation_token.hpp"
 #include "ktrdr/sdk/result.hpp"
 #include "ktrdr/sdk/timeframe.hpp"
 
@@ -43,20 +46,26 @@ class CsvBarStore {
 
   // The stored series, rows as they are in the file (duplicates, disorder and zero volumes are
   // data, not errors). Errors: kInvalidArgument (symbol), kNotFound (no file), kIo (unreadable),
-  // kParse (malformed; the message names the file and line). Never modifies the file.
-  Result<BarSeries> read(std::string_view symbol, Timeframe timeframe) const;
+  // kParse (malformed, or a timestamp outside the supported range of time_format.hpp; the message
+  // names the file, the line and the column at fault, and quotes at most 40 bytes of the file,
+  // escaped), kCancelled (`token` was cancelled: the file read stops within a few MiB, the parse
+  // within 8,192 rows on every thread).
+  // Never modifies the file.
+  Result<BarSeries> read(std::string_view symbol, Timeframe timeframe,
+                         const CancellationToken& token = {}) const;
 
   // Reads any file in the store format as the given series (e.g. a vendor archive file). The
   // symbol is validated; errors as read(). For 1d and 1w, date-only timestamps ("2024-01-02") are
   // accepted; an empty price or volume field reads as NaN.
   static Result<BarSeries> read_file(const std::filesystem::path& path, std::string_view symbol,
-                                     Timeframe timeframe);
+                                     Timeframe timeframe, const CancellationToken& token = {});
 
   // Parses text in the store format (a file already in memory, e.g. one embedded in a binary) as
   // the given series, exactly as read_file parses a file's contents: the symbol is validated,
   // then rows are kept as they are; kParse errors name `source_name` and the line.
   static Result<BarSeries> parse(std::string_view text, std::string_view source_name,
-                                 std::string_view symbol, Timeframe timeframe);
+                                 std::string_view symbol, Timeframe timeframe,
+                                 const CancellationToken& token = {});
 
   // The series a file name `<SYMBOL>_<TF>.csv` stands for (valid symbol and timeframe, as list()
   // accepts them), with `path` set to the name as given; nullopt for any other name.
@@ -68,12 +77,14 @@ class CsvBarStore {
   Result<std::vector<StoredSeries>> list() const;
 
   // Replaces the series' file atomically with `series` (written exactly as held: order and
-  // duplicates kept): writes `<file>.tmp.<pid>` in the same directory, fsyncs it, renames it over
-  // the target and fsyncs the directory. After a failure the previous file is untouched and the
-  // temp file removed. Errors: kInvalidArgument (symbol, or a timestamp outside years 0000-9999),
-  // kIo naming the path and the system's reason. Creates the data directory when missing.
-  // Prices are written in their shortest round-trip form, so read() gives back == bars.
-  Result<void> save(const BarSeries& series) const;
+  // duplicates kept): writes `<file>.tmp.<pid>.<random>` in the same directory, fsyncs it,
+  // renames it over the target and fsyncs the directory. After a failure the previous file is untouched and the
+  // temp file removed. Errors: kInvalidArgument (symbol, or a timestamp outside the supported
+  // range, which read() would refuse), kIo naming the path and the system's reason, kCancelled
+  // (`token` was cancelled while the rows were formatted: nothing is written). Creates the data
+  // directory when missing. Prices are written in their shortest round-trip form, so read()
+  // gives back == bars.
+  Result<void> save(const BarSeries& series, const CancellationToken& token = {}) const;
 
   // Test hook: makes every later save fail with EIO after writing at most `bytes` bytes of its
   // temp file (nullopt turns it off), simulating a full disk mid-write. Not thread-safe.

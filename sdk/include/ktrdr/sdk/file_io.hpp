@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "ktrdr/sdk/cancellation_token.hpp"
 #include "ktrdr/sdk/result.hpp"
 
 namespace ktrdr {
@@ -19,9 +20,11 @@ namespace ktrdr {
 // size, growth while reading included). Errors, naming the path, context {"file", …}:
 // kNotFound (no such file); kIo for a file that is not regular ("… is a FIFO", "… is a character
 // device", "… is a directory"…), one larger than `max_bytes` (context also {"max_bytes", N}),
-// or an unreadable one (the system's reason, context also {"errno", …}).
+// or an unreadable one (the system's reason, context also {"errno", …}); kCancelled once `token`
+// is cancelled (checked between reads of a few MiB).
 Result<std::string> read_whole_file(const std::filesystem::path& path,
-                                    std::optional<std::size_t> max_bytes = std::nullopt);
+                                    std::optional<std::size_t> max_bytes = std::nullopt,
+                                    const CancellationToken& token = {});
 
 // Replaces `target` with `content` atomically through a new temp file
 // `<target>.tmp.<pid>.<16 random hex digits>`, created exclusively (never through an existing
