@@ -62,7 +62,8 @@ ParamSchema DataValidation::schema(const DataConfig& config) {
   ParamSchema schema;
   schema.add({.name = "symbol",
               .description = "one series' symbol (with `timeframe`)",
-              .pattern = "[A-Za-z0-9.\\-]{1,20}"});
+              .pattern = kSymbolPattern,
+              .pattern_description = kSymbolDescription});
   schema.add({.name = "timeframe",
               .description = "one series' bar size (with `symbol`)",
               .choices = timeframe_names()});
@@ -70,7 +71,9 @@ ParamSchema DataValidation::schema(const DataConfig& config) {
               .type = ParamType::kStringList,
               .description = "series as SYMBOL:TIMEFRAME; neither this nor `symbol`: every "
                              "series in data_dir",
-              .pattern = "[A-Za-z0-9.\\-]{1,20}:(1m|5m|15m|30m|1h|4h|1d|1w)"});
+              .pattern = std::string(kSymbolPattern) + ":(1m|5m|15m|30m|1h|4h|1d|1w)",
+              .pattern_description = "a series SYMBOL:TIMEFRAME (e.g. AAPL:1h, with a timeframe "
+                                     "of 1m, 5m, 15m, 30m, 1h, 4h, 1d or 1w)"});
   schema.add({.name = "data_dir",
               .default_value = Json::string(config.data_dir.string()),
               .description = "the store to check"});
@@ -81,6 +84,11 @@ ParamSchema DataValidation::schema(const DataConfig& config) {
   schema.add({.name = "instrument",
               .description = "stock, forex, crypto or future; inferred from each symbol if absent",
               .choices = {"stock", "forex", "crypto", "future"}});
+  schema.add({.name = "strict",
+              .type = ParamType::kBoolean,
+              .default_value = Json::boolean(true),
+              .description = "fail the job when a check finds an error-severity issue (after "
+                             "repairs, when repairing); false: complete with a warning"});
   schema.check([](const Json& params) { return check_symbol_field(params, "symbol"); });
   schema.check([](const Json& params) -> std::optional<Error> {
     if (params.has("symbol") != params.has("timeframe")) {
@@ -102,6 +110,8 @@ Json DataValidation::run(OperationContext& context) {
   const Json& params = context.params();
   const CsvBarStore store(params.get_string("data_dir").value_or("data"));
   const bool repair = params.get_bool("repair").value_or(false);
+  const bool strict = params.get_bool("strict").value_or(true);
+  const CancellationToken& token = context.token();
   const std::vector<StoredSeries> series = wanted_series(store, params);
 
   ProgressReporter& reporter = context.reporter();
@@ -115,16 +125,21 @@ Json DataValidation::run(OperationContext& context) {
 
   Json reports = Json::array();
   std::size_t errors = 0, warnings = 0, info = 0;
+  std::string with_errors;  // "AAPL 1h, SPY 1h": the series with error-severity issues
   for (std::size_t i = 0; i < series.size(); ++i) {
-    context.token().throw_if_cancelled("data.validate between series");
+    token.throw_if_cancelled("data.validate between series");
     const StoredSeries& entry = series[i];
     progress.set("current", entry.symbol + " " + std::string(to_string(entry.timeframe)));
     reporter.set_context(progress);
-    BarSeries bars = value_or_fail(store.read(entry.symbol, entry.timeframe));
+    BarSeries bars = value_or_fail(store.read(entry.symbol, entry.timeframe, token));
     const QualityChecker checker = checker_for(entry.symbol, params);
     QualityReport report = repair ? checker.repair(bars) : checker.check(bars);
     if (repair && report.repairs && report.repairs->total() > 0) {
-      if (auto saved = store.save(bars); !saved) fail(std::move(saved).error());
+      if (auto saved = store.save(bars, token); !saved) fail(std::move(saved).error());
+    }
+    if (report.errors > 0) {
+      with_errors += (with_errors.empty() ? "" : ", ") + entry.symbol + " " +
+                     std::string(to_string(entry.timeframe));
     }
     errors += report.errors;
     warnings += report.warnings;
@@ -136,9 +151,6 @@ Json DataValidation::run(OperationContext& context) {
     reporter.set_context(progress);
     step.set_items(static_cast<std::int64_t>(i + 1), static_cast<std::int64_t>(series.size()));
   }
-  if (errors > 0) {
-    context.add_warning(std::to_string(errors) + " quality error(s) found; see the report");
-  }
   Json totals = Json::object();
   totals.set("error", errors).set("warning", warnings).set("info", info);
   Json result = Json::object();
@@ -146,6 +158,17 @@ Json DataValidation::run(OperationContext& context) {
       .set("repaired", repair)
       .set("series", reports)
       .set("totals", totals);
+  if (errors > 0 && strict) {
+    context.set_partial_result(result);
+    fail(Error::invalid_argument(std::to_string(errors) + " quality error(s) in " + with_errors +
+                                     "; see the report (`strict: false` accepts them)",
+                                 {{"data_dir", store.data_dir().string()},
+                                  {"errors", std::to_string(errors)},
+                                  {"series", with_errors}}));
+  }
+  if (errors > 0) {
+    context.add_warning(std::to_string(errors) + " quality error(s) found; see the report");
+  }
   return result;
 }
 
