@@ -79,17 +79,25 @@ std::optional<Error> check_type(const ParamSpec& spec, Json& value) {
                      value.dump());
 }
 
+// A bound as the param's type reads: 10000000000000 for an integer param, not 1e+13.
+std::string bound_text(const ParamSpec& spec, double bound) {
+  if (spec.type == ParamType::kInteger && std::abs(bound) < 9007199254740992.0) {  // 2^53
+    return std::to_string(static_cast<std::int64_t>(bound));
+  }
+  return number_text(bound);
+}
+
 std::optional<Error> check_range(const ParamSpec& spec, const Json& value) {
   if (!value.is_number()) return std::nullopt;
   const double number = value.as_number();
   if (spec.minimum && number < *spec.minimum) {
     return param_error(spec.name,
-                       value.dump() + " is below the minimum " + number_text(*spec.minimum),
+                       value.dump() + " is below the minimum " + bound_text(spec, *spec.minimum),
                        value.dump());
   }
   if (spec.maximum && number > *spec.maximum) {
     return param_error(spec.name,
-                       value.dump() + " is above the maximum " + number_text(*spec.maximum),
+                       value.dump() + " is above the maximum " + bound_text(spec, *spec.maximum),
                        value.dump());
   }
   return std::nullopt;
@@ -113,8 +121,10 @@ std::optional<Error> check_text(const ParamSpec& spec, const std::string& text) 
   if (!spec.pattern.empty()) {
     try {
       if (!std::regex_match(text, std::regex(spec.pattern, std::regex::ECMAScript))) {
-        return param_error(spec.name, quoted(text) + " does not match the pattern " + spec.pattern,
-                           text);
+        const std::string expected = spec.pattern_description.empty()
+                                         ? "does not match the pattern " + spec.pattern
+                                         : "is not " + spec.pattern_description;
+        return param_error(spec.name, quoted(text) + " " + expected, text);
       }
     } catch (const std::regex_error& e) {
       return Error::invalid_argument(
@@ -213,10 +223,17 @@ Json ParamSchema::to_json() const {
     entry.set("required", spec.required);
     entry.set("default", spec.default_value);
     entry.set("description", spec.description);
-    if (spec.minimum) entry.set("minimum", *spec.minimum);
-    if (spec.maximum) entry.set("maximum", *spec.maximum);
+    for (const auto& [key, bound] : {std::pair{"minimum", spec.minimum}, {"maximum", spec.maximum}}) {
+      if (!bound) continue;
+      if (spec.type == ParamType::kInteger) {
+        entry.set(key, static_cast<std::int64_t>(*bound));
+      } else {
+        entry.set(key, *bound);
+      }
+    }
     if (!spec.choices.empty()) entry.set("choices", spec.choices);
     if (!spec.pattern.empty()) entry.set("pattern", spec.pattern);
+    if (!spec.pattern_description.empty()) entry.set("pattern_description", spec.pattern_description);
     json.push_back(entry);
   }
   return json;
@@ -228,9 +245,12 @@ Result<std::optional<std::chrono::sys_seconds>> time_param(const Json& params,
   if (!text) return std::optional<std::chrono::sys_seconds>{};
   auto time = parse_iso8601(*text);
   if (!time) {
-    return Error::invalid_argument("`" + std::string(field) +
-                                       "` is not a date or ISO-8601 UTC time: \"" + *text +
-                                       "\" (use 2024-01-02 or 2024-01-02T14:30:00Z)",
+    const std::string problem =
+        time.error().code == ErrorCode::kInvalidArgument
+            ? "is outside the supported range " + supported_time_range() + ": \"" + *text + "\""
+            : "is not a date or ISO-8601 UTC time: \"" + *text +
+                  "\" (use 2024-01-02 or 2024-01-02T14:30:00Z)";
+    return Error::invalid_argument("`" + std::string(field) + "` " + problem,
                                    {{"field", std::string(field)}, {"value", *text}});
   }
   return std::optional<std::chrono::sys_seconds>{std::chrono::floor<std::chrono::seconds>(*time)};

@@ -110,6 +110,26 @@ TEST_CASE("each problem is reported with the field and the value", "[sdk][params
     REQUIRE(errors.size() == 1);
     CHECK(errors[0].message == R"(param "symbol": "aapl" does not match the pattern [A-Z]+)");
   }
+  SECTION("a pattern with a description is explained in words, not as a regex") {
+    ParamSchema symbols;
+    symbols.add({.name = "symbol",
+                 .pattern = ktrdr::kSymbolPattern,
+                 .pattern_description = ktrdr::kSymbolDescription});
+    Json p = params(R"({"symbol": "AAPL/../x"})");
+    const auto errors = symbols.validate(p);
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0].message ==
+          R"(param "symbol": "AAPL/../x" is not a symbol: 1 to 20 letters, digits, '.' or '-')");
+  }
+  SECTION("integer bounds read as integers, however large") {
+    ParamSchema big;
+    big.add({.name = "limit", .type = ParamType::kInteger, .minimum = 2, .maximum = 1e13});
+    Json p = params(R"({"limit": 20000000000000})");
+    const auto errors = big.validate(p);
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0].message == R"(param "limit": 20000000000000 is above the maximum 10000000000000)");
+    CHECK(big.to_json()[0].at("maximum").is_integer());
+  }
   SECTION("several problems at once") {
     Json p = params(R"({"n": true, "dry_run": "no", "ratio": "x", "timeframes": [1]})");
     CHECK(schema.validate(p).size() == 5);
@@ -138,6 +158,33 @@ TEST_CASE("cross-field checks run only once every field passed", "[sdk][params]"
   Json good = params(R"({"start": 1, "end": 5})");
   CHECK(schema.validate(good).empty());
   CHECK(checks == 2);
+}
+
+TEST_CASE("time params outside the supported range are refused naming the field and the range",
+          "[sdk][params][time]") {
+  ParamSchema schema;
+  schema.add({.name = "start"});
+  schema.add({.name = "end"});
+  schema.check(ktrdr::time_range_check());
+  for (const char* text : {R"({"start": "2300-01-01"})", R"({"end": "1600-01-01T00:00:00Z"})",
+                           R"({"start": "2020-01-01", "end": "2262-06-01"})"}) {
+    INFO(text);
+    Json given = params(text);
+    const auto errors = schema.validate(given);
+    REQUIRE(errors.size() == 1);
+    const std::string field = given.has("end") ? "end" : "start";
+    CHECK(errors[0].code == ktrdr::ErrorCode::kInvalidArgument);
+    CHECK(errors[0].get("field") == field);
+    CHECK(errors[0].get("value") == given.get_string(field));
+    CHECK_THAT(errors[0].message,
+               Catch::Contains("`" + field + "`") && Catch::Contains(*given.get_string(field)) &&
+                   Catch::Contains("supported range 1678-01-01T00:00:00Z to 2261-12-31T23:59:59Z"));
+  }
+  auto start = ktrdr::time_param(params(R"({"start": "2300-01-01"})"), "start");
+  REQUIRE_FALSE(start.ok());
+  CHECK(start.error().get("field") == "start");
+  Json edges = params(R"({"start": "1678-01-01", "end": "2261-12-31T23:59:59Z"})");
+  CHECK(schema.validate(edges).empty());
 }
 
 TEST_CASE("null params count as empty and non-objects are refused", "[sdk][params]") {

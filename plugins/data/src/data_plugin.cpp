@@ -15,26 +15,20 @@ extern "C" KTRDR_PLUGIN_EXPORT void ktrdr_plugin_register(ktrdr::PluginRegistrar
   auto config = DataConfig::load();
   if (!config) throw ktrdr::ErrorException(std::move(config).error());
   auto manager = std::make_shared<DataManager>(registrar.host(), std::move(config).value());
-  registrar.add_job_kind({.kind = kLoadKind,
-                          .description = "Load bars into the store (local, tail, backfill, full)",
-                          .schema = LoadRequest::schema(manager->config()),
-                          .start = [m = manager.get()](const ktrdr::OperationRequest& r) {
-                            return m->start_load(r);
-                          }});
-  registrar.add_job_kind({.kind = kValidateKind,
-                          .description = "Check (and optionally repair) stored series",
-                          .schema = DataValidation::schema(manager->config()),
-                          .start = [m = manager.get()](const ktrdr::OperationRequest& r) {
-                            return m->start_validate(r);
-                          }});
-  registrar.set_renderer(manager->renderer_ptr());
-  registrar.add_adapter({.name = "IbDataAdapter",
-                         .env_prefix = manager->env_prefix(),
-                         .default_url = kDefaultIbHostServiceUrl,
-                         .description = "fetches from an in-process provider, or from the IB "
-                                        "host service (`ktrdr serve --plugin data`)"});
+  ktrdr::register_domain<DataManager>(
+      registrar, manager,
+      {.name = "IbDataAdapter",
+       .description = "fetches from an in-process provider, or from the IB host service "
+                      "(`ktrdr serve --plugin data`)"},
+      {{.kind = kLoadKind,
+        .description = "Load bars into the store (local, tail, backfill, full)",
+        .schema = LoadRequest::schema(manager->config()),
+        .start = &DataManager::start_load},
+       {.kind = kValidateKind,
+        .description = "Check (and optionally repair) stored series",
+        .schema = DataValidation::schema(manager->config()),
+        .start = &DataManager::start_validate}});
   for (auto& route : manager->host_service().routes()) registrar.add_route(std::move(route));
   registrar.add_health_check(
-      {.name = "ib_provider", .check = [m = manager.get()] { return m->host_service().health(); }});
-  registrar.keep(manager);
+      {.name = "ib_provider", .check = [manager] { return manager->host_service().health(); }});
 }

@@ -27,8 +27,9 @@ ParamSchema LoadRequest::schema(const DataConfig& config) {
   ParamSchema schema;
   schema.add({.name = "symbol",
               .required = true,
-              .description = "the instrument's symbol, [A-Za-z0-9.-]{1,20}",
-              .pattern = "[A-Za-z0-9.\\-]{1,20}"});
+              .description = "the instrument's symbol",
+              .pattern = kSymbolPattern,
+              .pattern_description = kSymbolDescription});
   schema.add({.name = "timeframe",
               .required = true,
               .description = "the bar size",
@@ -57,6 +58,12 @@ ParamSchema LoadRequest::schema(const DataConfig& config) {
   schema.add({.name = "instrument",
               .description = "stock, forex, crypto or future; inferred from the symbol if absent",
               .choices = {"stock", "forex", "crypto", "future"}});
+  schema.add({.name = "strict",
+              .type = ParamType::kBoolean,
+              .default_value = Json::boolean(true),
+              .description = "fail the load when some segments could not be fetched (the bars "
+                             "fetched are kept); false: complete with a warning per failed "
+                             "segment"});
   schema.check([](const Json& params) { return check_symbol_field(params, "symbol"); });
   schema.check(time_range_check());
   return schema;
@@ -85,6 +92,7 @@ Result<LoadRequest> LoadRequest::from_params(const Json& params, std::chrono::sy
   request.provider = params.get_string("provider").value_or("");
   request.data_dir = params.get_string("data_dir").value_or("data");
   request.repair = params.get_bool("repair").value_or(false);
+  request.strict = params.get_bool("strict").value_or(true);
   if (const auto instrument = params.get_string("instrument")) {
     auto parsed = parse_instrument(*instrument);
     if (!parsed) return std::move(parsed).error();

@@ -18,7 +18,8 @@ void add_data_params(ParamSchema& schema) {
   schema.add({.name = "symbols",
               .type = ParamType::kStringList,
               .description = "symbols to use instead of the strategy's",
-              .pattern = "[A-Za-z0-9.\\-]{1,20}"});
+              .pattern = kSymbolPattern,
+              .pattern_description = kSymbolDescription});
   schema.add({.name = "timeframes",
               .type = ParamType::kStringList,
               .description = "timeframes to use instead of the strategy's (the first is the base)",

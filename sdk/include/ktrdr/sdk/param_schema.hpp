@@ -28,7 +28,14 @@ struct ParamSpec {
   std::optional<double> maximum;
   std::vector<std::string> choices;  // strings (and each string of a list)
   std::string pattern;               // ECMAScript regex a string must match entirely
+  // What `pattern` asks for, in words, for the error a person reads instead of the regex
+  // ("a symbol: 1 to 20 letters, digits, '.' or '-'").
+  std::string pattern_description;
 };
+
+// A market symbol as the bar store takes it, for symbol params: the pattern and its words.
+inline constexpr const char* kSymbolPattern = "[A-Za-z0-9.\\-]{1,20}";
+inline constexpr const char* kSymbolDescription = "a symbol: 1 to 20 letters, digits, '.' or '-'";
 
 class ParamSchema {
  public:
