@@ -124,7 +124,7 @@ void ServiceOrchestrator::run_managed(const std::string& id, const std::string& 
   bool cancelled = false;
   try {
     result = body(context);
-    cancelled = token.is_cancelled();
+    cancelled = token.is_cancelled() && !context.committed();
   } catch (const CancelledError&) {
     cancelled = true;
   } catch (const ErrorException& e) {

@@ -1,8 +1,10 @@
 #include "model_artifacts.hpp"
 
+#include <signal.h>
 #include <torch/version.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <charconv>
 #include <random>
 #include <system_error>
@@ -98,6 +100,27 @@ Result<void> write_contents(const fs::path& dir, const ArtifactContents& content
   return write_json(dir / "metadata.json", metadata);
 }
 
+// Removes `.tmp-<stem>-<pid>-<n>` directories whose process is gone (a run killed while
+// saving); those of live processes are theirs.
+void remove_stale_temp_directories(const fs::path& dir) {
+  std::error_code ec;
+  for (const auto& item : fs::directory_iterator(dir, ec)) {
+    const std::string name = item.path().filename().string();
+    if (!name.starts_with(".tmp-") || !item.is_directory(ec) || item.is_symlink(ec)) continue;
+    const auto pid_end = name.rfind('-');
+    const auto pid_begin = pid_end == std::string::npos ? pid_end : name.rfind('-', pid_end - 1);
+    if (pid_begin == std::string::npos) continue;
+    pid_t pid = 0;
+    const char* first = name.data() + pid_begin + 1;
+    const char* last = name.data() + pid_end;
+    if (auto [end, err] = std::from_chars(first, last, pid);
+        err != std::errc() || end != last || pid <= 0) {
+      continue;
+    }
+    if (::kill(pid, 0) != 0 && errno == ESRCH) fs::remove_all(item.path(), ec);
+  }
+}
+
 // Points `<dir>/latest` at `target` (a name inside `dir`), replacing any old link atomically.
 Result<void> link_latest(const fs::path& dir, const std::string& target) {
   const fs::path temp = dir / (std::string(".latest.") + std::to_string(::getpid()));
@@ -133,12 +156,14 @@ std::string model_stem(const std::vector<std::string>& symbols,
   return stem;
 }
 
-Result<fs::path> save_artifacts(const fs::path& models_dir, const ArtifactContents& contents) {
+Result<fs::path> save_artifacts(const fs::path& models_dir, const ArtifactContents& contents,
+                                const CancellationToken& token) {
   const fs::path dir = models_dir / directory_name(contents.strategy->name);
   const std::string stem = model_stem(contents.symbols, contents.timeframes);
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) return io_error("cannot create", dir, ec);
+  remove_stale_temp_directories(dir);
 
   std::mt19937_64 random(std::random_device{}());
   const fs::path temp =
@@ -148,6 +173,11 @@ Result<fs::path> save_artifacts(const fs::path& models_dir, const ArtifactConten
   if (auto written = write_contents(temp, contents); !written) {
     fs::remove_all(temp, ec);
     return std::move(written).error();
+  }
+  // The last moment a cancel is honoured: past the rename the model is published.
+  if (token.is_cancelled()) {
+    fs::remove_all(temp, ec);
+    return Error::cancelled("training: cancelled before the model was published");
   }
   // Another run may take the same version at the same time: the rename then fails, try the next.
   for (int attempt = 0; attempt < 100; ++attempt) {

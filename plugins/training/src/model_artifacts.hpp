@@ -13,6 +13,7 @@
 
 #include "classification_metrics.hpp"
 #include "feature_scaler.hpp"
+#include "ktrdr/sdk/cancellation_token.hpp"
 #include "ktrdr/sdk/json.hpp"
 #include "ktrdr/sdk/result.hpp"
 #include "local_trainer.hpp"
@@ -49,10 +50,13 @@ std::string model_stem(const std::vector<std::string>& symbols,
                        const std::vector<Timeframe>& timeframes);
 
 // Writes the artifacts of a new version (one more than the highest in the strategy's
-// directory) and points `latest` at it; returns the version's directory. Errors: io (naming
-// the path); nothing is left behind on failure.
+// directory) and points `latest` at it; returns the version's directory. A cancel seen before
+// the version is published (renamed into place) is a kCancelled error. Errors: io (naming the
+// path); nothing is left behind on failure or cancel. Temp directories of runs killed while
+// saving are removed first.
 Result<std::filesystem::path> save_artifacts(const std::filesystem::path& models_dir,
-                                             const ArtifactContents& contents);
+                                             const ArtifactContents& contents,
+                                             const CancellationToken& token);
 
 // Reads the model at `path`: a version directory, or a strategy directory (its `latest`).
 // Errors: not_found (no such model, naming the path), parse (a file missing or malformed,

@@ -150,7 +150,9 @@ Json run_training(OperationContext& context, const TrainingRequest& request) {
                                            .scaler = scaler,
                                            .training = &trained,
                                            .test_metrics = metrics,
-                                           .metadata = metadata}));
+                                           .metadata = metadata},
+      token));
+  context.commit();  // the model is published: from here a cancel is too late
 
   const Json training = trained.to_json();
   const Json history = training.at("history");

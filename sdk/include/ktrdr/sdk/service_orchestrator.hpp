@@ -4,6 +4,7 @@
 // routing from the environment. Thread-safe.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <memory>
@@ -61,6 +62,11 @@ class OperationContext {
   // Kept as the operation's result if it ends cancelled or failed. Thread-safe.
   void set_partial_result(Json partial);
   Json partial_result() const;
+  // The operation's effect is now published (a model saved and linked, a file replaced): a
+  // cancel arriving from here on is too late, and a body that returns ends completed, so the
+  // state never says cancelled about work that was kept. Thread-safe.
+  void commit() noexcept { committed_.store(true, std::memory_order_release); }
+  bool committed() const noexcept { return committed_.load(std::memory_order_acquire); }
 
  private:
   std::string id_;
@@ -72,6 +78,7 @@ class OperationContext {
   mutable std::mutex mutex_;
   Json partial_;
   Json routing_record_;  // routing_.to_json() plus set_routing_detail()s
+  std::atomic<bool> committed_{false};
 };
 
 // The body of a managed operation: returns the result, or throws ErrorException (→ failed),
