@@ -5,10 +5,10 @@
 //   - CsvBarStore::parse of the text in memory: the codec alone, whose every thread (counting
 //     lines, then parsing) looks at the token every MiB / 8,192 rows;
 //   - CsvBarStore::read, cancelled while the parse runs: the same, plus freeing the file's text;
-//   - CsvBarStore::read, cancelled while read_whole_file (file_io.hpp, which takes no token)
-//     still reads the file: the rest of that read, then the parse's first look.
+//   - CsvBarStore::read, cancelled while read_whole_file (file_io.hpp) still reads the file: it
+//     looks at the token between reads of 4 MiB.
 // Baseline: an uncancelled read, what every cancel waited for before reads took a token.
-// Target: p99 < 50 ms for the parse.
+// Target: p99 < 50 ms wherever the cancel lands.
 #include <stdlib.h>
 
 #include <CLI/CLI.hpp>
@@ -168,7 +168,11 @@ int main(int argc, char** argv) {
       "baseline: without a token every cancel waited for the rest of the read, %.0f ms "
       "on average\n",
       read_ms / 2);
-  const bool met = !parsing.empty() && ktrdr::bench::summarize(parsing).p99 < kTargetP99Ms;
-  std::printf("target p99 < %.0f ms for the parse %s\n", kTargetP99Ms, met ? "met" : "MISSED");
+  bool met = true;
+  for (const std::vector<double>* phase : {&parsing, &reading_rows, &reading_file}) {
+    met = met && !phase->empty() && ktrdr::bench::summarize(*phase).p99 < kTargetP99Ms;
+  }
+  std::printf("target p99 < %.0f ms wherever the cancel lands %s\n", kTargetP99Ms,
+              met ? "met" : "MISSED");
   return met ? 0 : 1;
 }

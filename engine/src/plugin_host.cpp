@@ -1,12 +1,11 @@
 #include "plugin_host.hpp"
 
 #include <algorithm>
+#include <boost/dll/runtime_symbol_info.hpp>
+#include <boost/dll/shared_library.hpp>
 #include <cstdlib>
 #include <sstream>
 #include <utility>
-
-#include <boost/dll/runtime_symbol_info.hpp>
-#include <boost/dll/shared_library.hpp>
 
 #include "crash_notice.hpp"
 #include "plugin_descriptor_reader.hpp"
@@ -17,10 +16,14 @@ namespace fs = std::filesystem;
 
 std::string_view to_string(PluginStatus status) noexcept {
   switch (status) {
-    case PluginStatus::kAvailable: return "available";
-    case PluginStatus::kLoaded: return "loaded";
-    case PluginStatus::kRefused: return "refused";
-    case PluginStatus::kShadowed: return "shadowed";
+    case PluginStatus::kAvailable:
+      return "available";
+    case PluginStatus::kLoaded:
+      return "loaded";
+    case PluginStatus::kRefused:
+      return "refused";
+    case PluginStatus::kShadowed:
+      return "shadowed";
   }
   return "unknown";
 }
@@ -63,17 +66,6 @@ struct PluginHost::Loaded {
 
 namespace {
 
-std::vector<std::string> split_kinds(const char* text) {
-  std::vector<std::string> kinds;
-  std::stringstream stream(text);
-  for (std::string kind; std::getline(stream, kind, ',');) {
-    kind.erase(0, kind.find_first_not_of(" \t"));
-    kind.erase(kind.find_last_not_of(" \t") + 1);
-    if (!kind.empty()) kinds.push_back(kind);
-  }
-  return kinds;
-}
-
 // The registrar handed to ktrdr_plugin_register: records what the plugin registers and every
 // protocol violation, so the host can refuse the plugin as a whole.
 class Registrar final : public PluginRegistrar {
@@ -106,7 +98,8 @@ class Registrar final : public PluginRegistrar {
   void add_adapter(AdapterSpec spec) override { loaded_.adapters.push_back(std::move(spec)); }
   void add_route(RouteSpec spec) override {
     if (!spec.handler || spec.pattern.empty() || spec.pattern[0] != '/') {
-      problems_.push_back("route '" + spec.pattern + "' needs a pattern starting with / and a handler");
+      problems_.push_back("route '" + spec.pattern +
+                          "' needs a pattern starting with / and a handler");
       return;
     }
     loaded_.routes.push_back(std::move(spec));
@@ -215,7 +208,8 @@ void PluginHost::discover() {
     seen_dirs.push_back(canonical);
     std::vector<fs::path> files;
     for (const auto& item : fs::directory_iterator(canonical, ec)) {
-      if (item.path().extension() == ".so" && item.is_regular_file(ec)) files.push_back(item.path());
+      if (item.path().extension() == ".so" && item.is_regular_file(ec))
+        files.push_back(item.path());
     }
     std::sort(files.begin(), files.end());
     for (const fs::path& file : files) {
@@ -234,11 +228,12 @@ void PluginHost::discover() {
       entry.sdk_version = d.sdk_version;
       entry.stdlib = d.stdlib;
       entry.compiler = d.compiler;
-      entry.kinds = split_kinds(d.kinds);
+      entry.kinds = descriptor_kinds(d);
       if (d.api_version != KTRDR_PLUGIN_API_VERSION) {
-        refuse(entry, "built for plugin ABI version " + std::to_string(d.api_version) +
-                          " (SDK " + entry.sdk_version + "), this engine supports version " +
-                          std::to_string(KTRDR_PLUGIN_API_VERSION) + " (SDK " KTRDR_SDK_VERSION
+        refuse(entry, "built for plugin ABI version " + std::to_string(d.api_version) + " (SDK " +
+                          entry.sdk_version + "), this engine supports version " +
+                          std::to_string(KTRDR_PLUGIN_API_VERSION) +
+                          " (SDK " KTRDR_SDK_VERSION
                           "): rebuild the plugin against this engine's SDK");
       } else if (d.descriptor_size != sizeof(KtrdrPluginDescriptor)) {
         refuse(entry, "descriptor is " + std::to_string(d.descriptor_size) +
@@ -273,7 +268,7 @@ int PluginHost::probe_main(const fs::path& file) {
   PluginEntry& entry = host.entries_.emplace_back();
   entry.path = file;
   entry.name = descriptor->name;
-  entry.kinds = split_kinds(descriptor->kinds);
+  entry.kinds = descriptor_kinds(*descriptor);
   host.load(entry);
   return 0;
 }
@@ -288,8 +283,8 @@ void PluginHost::load(PluginEntry& entry) {
   }
   auto loaded = std::make_unique<Loaded>();
   try {
-    loaded->library.load(entry.path, boost::dll::load_mode::rtld_now |
-                                         boost::dll::load_mode::rtld_local);
+    loaded->library.load(entry.path,
+                         boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
   } catch (const std::exception& e) {
     refuse(entry, std::string("cannot be loaded: ") + e.what());
     promote_shadowed(entry);

@@ -71,4 +71,10 @@ inline CurlResponse curl(std::vector<std::string> args) {
   return response;
 }
 
+// POST `body` to `url` as `content_type`.
+inline CurlResponse post(const std::string& url, const std::string& content_type,
+                         const std::string& body) {
+  return curl({"-X", "POST", "-H", "Content-Type: " + content_type, "--data-binary", body, url});
+}
+
 }  // namespace ktrdr::test

@@ -1,12 +1,11 @@
-#include <catch2/catch.hpp>
-
 #include <dirent.h>
-#include <sqlite3.h>
 #include <signal.h>
+#include <sqlite3.h>
 
 #include <algorithm>
-#include <fstream>
 #include <atomic>
+#include <catch2/catch.hpp>
+#include <fstream>
 #include <thread>
 
 #include "ktrdr/sdk/async_service_adapter.hpp"
@@ -34,9 +33,8 @@ jobs:
 
 // Waits (via the event stream, no polling) until the operation has done some work.
 void wait_until_working(HostServiceClient& client, const std::string& id) {
-  auto watched = client.watch(id, [](const OperationRecord& record) {
-    return record.progress.items_done == 0;
-  });
+  auto watched = client.watch(
+      id, [](const OperationRecord& record) { return record.progress.items_done == 0; });
   REQUIRE(watched.ok());
 }
 
@@ -61,10 +59,11 @@ TEST_CASE("ktrdr serve runs jobs submitted over HTTP and answers the operations 
   const std::string api = server.url() + "/api/v1";
 
   // Submit the same YAML a job file holds.
-  const CurlResponse submitted = curl({"-X", "POST", "-H", "Content-Type: application/yaml", "--data-binary",
-                                       "version: 1\njobs:\n  - {name: small, kind: example.primes, "
-                                       "params: {limit: 10000000}}\n",
-                                       api + "/jobs"});
+  const CurlResponse submitted =
+      curl({"-X", "POST", "-H", "Content-Type: application/yaml", "--data-binary",
+            "version: 1\njobs:\n  - {name: small, kind: example.primes, "
+            "params: {limit: 10000000}}\n",
+            api + "/jobs"});
   REQUIRE(submitted.status == 202);
   const Json jobs = json_of(submitted.body).at("jobs");
   REQUIRE(jobs.size() == 1);
@@ -89,8 +88,7 @@ TEST_CASE("ktrdr serve runs jobs submitted over HTTP and answers the operations 
   CHECK(json_of(listed.body).get_int("total") == 1);
 
   SECTION("cancel over HTTP: 200, then 409 once terminal") {
-    const Json started =
-        json_of(curl({"-X", "POST", "-H", "Content-Type: application/yaml", "--data-binary", kLongJob, api + "/jobs"}).body);
+    const Json started = json_of(post(api + "/jobs", "application/yaml", kLongJob).body);
     const std::string long_id = started.at("jobs")[0].get_string("operation_id").value();
     auto client = HostServiceClient::create(server.url());
     REQUIRE(client.ok());
@@ -98,7 +96,8 @@ TEST_CASE("ktrdr serve runs jobs submitted over HTTP and answers the operations 
     const CurlResponse cancelled = curl({"-X", "DELETE", api + "/operations/" + long_id});
     CHECK(cancelled.status == 200);
     CHECK(json_of(cancelled.body).get_bool("cancel_requested") == true);
-    const auto final_record = (*client)->watch(long_id, [](const OperationRecord&) { return true; });
+    const auto final_record =
+        (*client)->watch(long_id, [](const OperationRecord&) { return true; });
     CHECK(final_record.ok());
     const Json record = json_of(curl({api + "/operations/" + long_id}).body);
     CHECK(record.get_string("state") == "cancelled");
@@ -112,23 +111,21 @@ TEST_CASE("ktrdr serve runs jobs submitted over HTTP and answers the operations 
     CHECK(curl({"-X", "PUT", api + "/operations"}).status == 405);
     CHECK(curl({api + "/nowhere"}).status == 404);
     const CurlResponse bad_job =
-        curl({"-X", "POST", "-H", "Content-Type: application/yaml", "--data-binary", "version: 1\njobs:\n  - {name: a, kind: nope.x}\n",
-              api + "/jobs"});
+        post(api + "/jobs", "application/yaml", "version: 1\njobs:\n  - {name: a, kind: nope.x}\n");
     CHECK(bad_job.status == 400);
     CHECK_THAT(json_of(bad_job.body).at("error").get_string("message").value(),
                Contains("request:3:") && Contains("unknown job kind `nope.x`"));
     CHECK(curl({api + "/operations?status=sleeping"}).status == 400);
     const std::string long_name = R"({"kind": "example.primes", "name": ")" +
                                   std::string(201, 'n') + R"(", "params": {"limit": 100}})";
-    const CurlResponse named = curl({"-X", "POST", "-H", "Content-Type: application/json",
-                                     "--data-binary", long_name, api + "/operations"});
+    const CurlResponse named = post(api + "/operations", "application/json", long_name);
     CHECK(named.status == 400);
     CHECK_THAT(named.body, Contains("at most 200"));
     const auto big_params = work.path() / "big.json";
     std::ofstream(big_params) << R"({"kind": "example.primes", "params": {"limit": 100, "pad": ")"
                               << std::string(70'000, 'x') << R"("}})";
-    const CurlResponse big = curl({"-X", "POST", "-H", "Content-Type: application/json",
-                                   "--data-binary", "@" + big_params.string(), api + "/operations"});
+    const CurlResponse big =
+        post(api + "/operations", "application/json", "@" + big_params.string());
     CHECK(big.status == 400);
     CHECK_THAT(big.body, Contains("bytes of JSON; at most 65536"));
   }
@@ -177,7 +174,7 @@ TEST_CASE("a server killed mid-operation keeps its history and marks the operati
     auto client = HostServiceClient::create(server.url());
     REQUIRE(client.ok());
     REQUIRE((*client)->watch(done_id, [](const OperationRecord&) { return true; }).ok());
-    running_id = json_of(curl({"-X", "POST", "-H", "Content-Type: application/yaml", "--data-binary", kLongJob, api + "/jobs"}).body)
+    running_id = json_of(post(api + "/jobs", "application/yaml", kLongJob).body)
                      .at("jobs")[0]
                      .get_string("operation_id")
                      .value();
@@ -225,13 +222,14 @@ TEST_CASE("no web page can drive the API: cross-site writes and simple bodies ar
   TempDir work;
   KtrdrServer server(plugins.dir, work.path() / "ops.db");
   const std::string api = server.url() + "/api/v1";
-  const std::string job = "version: 1\njobs:\n  - {name: a, kind: example.primes, params: {limit: 10}}\n";
+  const std::string job =
+      "version: 1\njobs:\n  - {name: a, kind: example.primes, params: {limit: 10}}\n";
   const std::string start = R"({"kind": "example.primes", "params": {"limit": 10}})";
 
   // What a page's fetch(..., {mode: "no-cors", body}) sends: text/plain, and the page's Origin.
-  const CurlResponse plain_jobs = curl({"-X", "POST", "-H", "Content-Type: text/plain",
-                                        "-H", "Origin: http://evil.example", "--data-binary", job,
-                                        api + "/jobs"});
+  const CurlResponse plain_jobs =
+      curl({"-X", "POST", "-H", "Content-Type: text/plain", "-H", "Origin: http://evil.example",
+            "--data-binary", job, api + "/jobs"});
   CHECK(plain_jobs.status == 403);
   CHECK(json_of(plain_jobs.body).at("error").get_string("code") == "forbidden");
   const CurlResponse plain_op = curl({"-X", "POST", "-H", "Content-Type: text/plain",
@@ -250,17 +248,14 @@ TEST_CASE("no web page can drive the API: cross-site writes and simple bodies ar
   CHECK(json_of(curl({api + "/operations"}).body).get_int("total") == 0);
 
   // The tools' own requests pass.
-  CHECK(curl({"-X", "POST", "-H", "Content-Type: application/json", "--data-binary", start,
-              api + "/operations"})
-            .status == 201);
-  CHECK(curl({"-X", "POST", "-H", "Content-Type: application/yaml", "-H",
-              "Origin: " + server.url(), "--data-binary", job, api + "/jobs"})
+  CHECK(post(api + "/operations", "application/json", start).status == 201);
+  CHECK(curl({"-X", "POST", "-H", "Content-Type: application/yaml", "-H", "Origin: " + server.url(),
+              "--data-binary", job, api + "/jobs"})
             .status == 202);
   CHECK(server.stop() == 0);
 }
 
-TEST_CASE("the events of an unknown operation are a 404 JSON error, not a stream",
-          "[e2e][serve]") {
+TEST_CASE("the events of an unknown operation are a 404 JSON error, not a stream", "[e2e][serve]") {
   Plugins plugins;
   TempDir work;
   KtrdrServer server(plugins.dir, work.path() / "ops.db");
@@ -280,13 +275,11 @@ TEST_CASE("a JSON body nested 140,000 deep is a 400 and the server lives on", "[
     std::ofstream out(body);
     out << std::string(140'000, '[');
   }
-  const CurlResponse deep = curl({"-X", "POST", "-H", "Content-Type: application/json",
-                                  "--data-binary", "@" + body.string(), api + "/operations"});
+  const CurlResponse deep = post(api + "/operations", "application/json", "@" + body.string());
   CHECK(deep.status == 400);
   CHECK_THAT(deep.body, Contains("nested deeper"));
   // A job file is YAML (JSON is YAML): its parser's own depth bound refuses it.
-  const CurlResponse deep_job = curl({"-X", "POST", "-H", "Content-Type: application/json",
-                                      "--data-binary", "@" + body.string(), api + "/jobs"});
+  const CurlResponse deep_job = post(api + "/jobs", "application/json", "@" + body.string());
   CHECK(deep_job.status == 400);
   CHECK(curl({server.url() + "/health"}).status == 200);
   CHECK(server.stop() == 0);
@@ -298,7 +291,8 @@ TEST_CASE("serve refuses an empty token and an unprotected non-loopback address"
   TempDir work;
   // `env NAME=` sets NAME to the empty string (the test environment map would unset it).
   const auto serve = [&](std::vector<std::string> setting, std::vector<std::string> extra) {
-    std::vector<std::string> args = {"serve", "--port", "0", "--db", (work.path() / "ops.db").string()};
+    std::vector<std::string> args = {"serve", "--port", "0", "--db",
+                                     (work.path() / "ops.db").string()};
     args.insert(args.end(), extra.begin(), extra.end());
     std::vector<std::string> argv = {"env"};
     argv.insert(argv.end(), setting.begin(), setting.end());
@@ -340,13 +334,11 @@ TEST_CASE("an acknowledged operation survives a kill -9 right after the acknowle
     KtrdrServer server(plugins.dir, db, {},
                        {{"KTRDR_PLUGIN_PATH", ""}, {"KTRDR_TEST_STORE_WRITE_DELAY_MS", "300"}});
     const std::string api = server.url() + "/api/v1";
-    const CurlResponse job = curl({"-X", "POST", "-H", "Content-Type: application/yaml",
-                                   "--data-binary", kLongJob, api + "/jobs"});
+    const CurlResponse job = post(api + "/jobs", "application/yaml", kLongJob);
     REQUIRE(job.status == 202);
     acknowledged.push_back(json_of(job.body).at("jobs")[0].get_string("operation_id").value());
-    const CurlResponse op = curl({"-X", "POST", "-H", "Content-Type: application/json",
-                                  "--data-binary", R"({"kind": "example.primes", "params": {"limit": 100}})",
-                                  api + "/operations"});
+    const CurlResponse op = post(api + "/operations", "application/json",
+                                 R"({"kind": "example.primes", "params": {"limit": 100}})");
     REQUIRE(op.status == 201);
     acknowledged.push_back(json_of(op.body).get_string("id").value());
     server.process().signal(SIGKILL);
@@ -374,9 +366,8 @@ TEST_CASE("a server whose database cannot grow refuses new work, says so, and re
     const std::string api = server.url() + "/api/v1";
     int refused = 0;
     for (int i = 0; i < 500 && refused == 0; ++i) {
-      const CurlResponse op =
-          curl({"-X", "POST", "-H", "Content-Type: application/json", "--data-binary",
-                R"({"kind": "example.primes", "params": {"limit": 1000}})", api + "/operations"});
+      const CurlResponse op = post(api + "/operations", "application/json",
+                                   R"({"kind": "example.primes", "params": {"limit": 1000}})");
       if (op.status == 201) {
         acknowledged.push_back(json_of(op.body).get_string("id").value());
       } else {
@@ -390,9 +381,7 @@ TEST_CASE("a server whose database cannot grow refuses new work, says so, and re
     const CurlResponse health = curl({server.url() + "/health"});
     CHECK(health.status == 503);
     CHECK(json_of(health.body).at("dependencies").at("operations_db").get_bool("ok") == false);
-    CHECK(curl({"-X", "POST", "-H", "Content-Type: application/yaml", "--data-binary", kLongJob,
-                api + "/jobs"})
-              .status == 503);
+    CHECK(post(api + "/jobs", "application/yaml", kLongJob).status == 503);
     CHECK(server.stop() == 0);
   }
   // Space is back: the server starts, every acknowledged operation is there, new work is taken.
@@ -403,8 +392,8 @@ TEST_CASE("a server whose database cannot grow refuses new work, says so, and re
     INFO(id);
     CHECK(curl({api + "/operations/" + id}).status == 200);
   }
-  CHECK(curl({"-X", "POST", "-H", "Content-Type: application/json", "--data-binary",
-              R"({"kind": "example.primes", "params": {"limit": 1000}})", api + "/operations"})
+  CHECK(post(api + "/operations", "application/json",
+             R"({"kind": "example.primes", "params": {"limit": 1000}})")
             .status == 201);
   CHECK(curl({restarted.url() + "/health"}).status == 200);
   CHECK(restarted.stop() == 0);
@@ -421,9 +410,8 @@ TEST_CASE("an unreadable row in the operations database is quarantined and serve
     KtrdrServer server(plugins.dir, db);
     const std::string api = server.url() + "/api/v1";
     for (std::string* id : {&broken_id, &good_id}) {
-      *id = json_of(curl({"-X", "POST", "-H", "Content-Type: application/json", "--data-binary",
-                          R"({"kind": "example.primes", "params": {"limit": 100}})",
-                          api + "/operations"})
+      *id = json_of(post(api + "/operations", "application/json",
+                         R"({"kind": "example.primes", "params": {"limit": 100}})")
                         .body)
                 .get_string("id")
                 .value();
@@ -455,8 +443,8 @@ TEST_CASE("job files running at once are bounded: one more is a 503 with Retry-A
   KtrdrServer server(plugins.dir, work.path() / "ops.db");
   const std::string api = server.url() + "/api/v1";
   const auto submit = [&] {
-    return curl({"-X", "POST", "-H", "Content-Type: application/yaml", "-D", "-",
-                 "--data-binary", kLongJob, api + "/jobs"});
+    return curl({"-X", "POST", "-H", "Content-Type: application/yaml", "-D", "-", "--data-binary",
+                 kLongJob, api + "/jobs"});
   };
   for (int i = 0; i < 64; ++i) REQUIRE(submit().status == 202);
   const CurlResponse busy = submit();
@@ -473,10 +461,12 @@ TEST_CASE("50 concurrent clients x 200 requests: no errors and no leaked descrip
   const pid_t pid = server.process().pid();
   std::atomic<int> errors{0};
   std::atomic<int> ok{0};
-  const auto settled_fds = [&](std::size_t at_most) {
-    // The server closes a connection when it reads the client's close: give it a moment.
+  // The server's descriptors once there are at most `at_most`, or after `patience`: it closes a
+  // connection when it reads the client's close, so give it a moment.
+  const auto settled_fds = [&](std::size_t at_most, std::chrono::milliseconds patience) {
+    const auto give_up = std::chrono::steady_clock::now() + patience;
     std::size_t fds = open_fds(pid);
-    for (int i = 0; i < 200 && fds > at_most; ++i) {
+    while (fds > at_most && std::chrono::steady_clock::now() < give_up) {
       std::this_thread::sleep_for(10ms);
       fds = open_fds(pid);
     }
@@ -488,7 +478,9 @@ TEST_CASE("50 concurrent clients x 200 requests: no errors and no leaked descrip
     REQUIRE(adapter.ok());
     for (int i = 0; i < 200; ++i) REQUIRE((*adapter)->get_json("/api/v1/operations").ok());
   }
-  const std::size_t fds_before = settled_fds(0);
+  // After the warm-up's connection has had 2 s to close (it never gets to 0: a busier machine
+  // only leaves the count higher, so the check below more lenient).
+  const std::size_t fds_before = settled_fds(0, 2s);
   {
     std::vector<std::jthread> clients;
     for (int c = 0; c < 50; ++c) {
@@ -499,8 +491,8 @@ TEST_CASE("50 concurrent clients x 200 requests: no errors and no leaked descrip
           return;
         }
         for (int i = 0; i < 200; ++i) {
-          auto response = (*adapter)->get_json(i % 2 == 0 ? "/api/v1/operations?limit=5"
-                                                          : "/health");
+          auto response =
+              (*adapter)->get_json(i % 2 == 0 ? "/api/v1/operations?limit=5" : "/health");
           if (response.ok()) {
             ++ok;
           } else {
@@ -513,6 +505,7 @@ TEST_CASE("50 concurrent clients x 200 requests: no errors and no leaked descrip
   CHECK(errors == 0);
   CHECK(ok == 50 * 200);
   // Every client has closed its connections; the server holds no more descriptors than before.
-  CHECK(settled_fds(fds_before) <= fds_before);
+  // 30 s only bounds a server that never closes them; a loaded machine stays far below it.
+  CHECK(settled_fds(fds_before, 30s) <= fds_before);
   CHECK(server.stop() == 0);
 }

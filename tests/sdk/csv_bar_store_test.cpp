@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "ktrdr/sdk/time_format.hpp"
+#include "temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using ktrdr::Bar;
@@ -22,33 +23,12 @@ using ktrdr::BarSeries;
 using ktrdr::CsvBarStore;
 using ktrdr::ErrorCode;
 using ktrdr::Timeframe;
+using ktrdr::test::TempDir;
 
 namespace {
 
 const fs::path kSharedData = KTRDR_SHARED_DATA_DIR;
 constexpr const char* kHeader = "timestamp,open,high,low,close,volume\n";
-
-// A fresh directory under the system temp dir, removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<int> counter{0};
-    path_ = fs::temp_directory_path() /
-            ("ktrdr_data_test_" + std::to_string(::getpid()) + "_" + std::to_string(++counter));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 std::chrono::sys_seconds ts(const char* iso) {
   return std::chrono::time_point_cast<std::chrono::seconds>(

@@ -17,36 +17,19 @@
 #include <string>
 #include <vector>
 
+#include "temp_dir.hpp"
+
 namespace fs = std::filesystem;
 using ktrdr::ErrorCode;
 using ktrdr::read_whole_file;
 using ktrdr::remove_stale_temp_files;
 using ktrdr::replace_file_atomically;
+using ktrdr::test::TempDir;
 
 namespace {
 
 // Long enough for a refused read on a loaded machine; a read that blocks never returns at all.
 constexpr std::chrono::seconds kHangBound{10};
-
-// A fresh directory from mkdtemp, removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "ktrdr_file_io_test_XXXXXX").string();
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    path_ = pattern;
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 void write_file(const fs::path& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);

@@ -13,11 +13,14 @@
 //   extern "C" KTRDR_PLUGIN_EXPORT void ktrdr_plugin_register(ktrdr::PluginRegistrar& r) { … }
 #pragma once
 
+#include <algorithm>
 #include <concepts>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ktrdr/sdk/host_service.hpp"
@@ -83,6 +86,22 @@ struct KtrdrPluginDescriptor {
       KTRDR_COMPILER_TAG, KINDS}
 
 namespace ktrdr {
+
+// The job kinds a descriptor declares ("a.x, a.y" → {"a.x", "a.y"}), as the engine reads them.
+inline std::vector<std::string> descriptor_kinds(const KtrdrPluginDescriptor& descriptor) {
+  const std::string_view text(descriptor.kinds,
+                              ::strnlen(descriptor.kinds, sizeof descriptor.kinds));
+  std::vector<std::string> kinds;
+  for (std::size_t start = 0; start <= text.size();) {
+    const std::size_t end = std::min(text.find(',', start), text.size());
+    std::string_view kind = text.substr(start, end - start);
+    while (!kind.empty() && (kind.front() == ' ' || kind.front() == '\t')) kind.remove_prefix(1);
+    while (!kind.empty() && (kind.back() == ' ' || kind.back() == '\t')) kind.remove_suffix(1);
+    if (!kind.empty()) kinds.emplace_back(kind);
+    start = end + 1;
+  }
+  return kinds;
+}
 
 // One job kind a plugin offers ("data.load").
 struct JobKindSpec {
@@ -158,13 +177,13 @@ template <class Manager>
 void register_domain(PluginRegistrar& registrar, std::shared_ptr<Manager> manager,
                      DomainAdapter adapter, std::vector<DomainKind<Manager>> kinds) {
   for (DomainKind<Manager>& kind : kinds) {
-    registrar.add_job_kind({.kind = std::move(kind.kind),
-                            .description = std::move(kind.description),
-                            .schema = std::move(kind.schema),
-                            .start = [manager, start = std::move(kind.start)](
-                                         const OperationRequest& request) {
-                              return start(*manager, request);
-                            }});
+    registrar.add_job_kind(
+        {.kind = std::move(kind.kind),
+         .description = std::move(kind.description),
+         .schema = std::move(kind.schema),
+         .start = [manager, start = std::move(kind.start)](const OperationRequest& request) {
+           return start(*manager, request);
+         }});
   }
   registrar.set_renderer(manager->renderer_ptr());
   registrar.add_adapter({.name = std::move(adapter.name),

@@ -45,7 +45,6 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -164,8 +163,7 @@ class PluginHarness final : public PluginRegistrar {
     std::string plugin;
     if (descriptor != nullptr) {
       plugin = fixed_string(descriptor->name, sizeof descriptor->name);
-      const std::vector<std::string> declared =
-          split_kinds(fixed_string(descriptor->kinds, sizeof descriptor->kinds));
+      const std::vector<std::string> declared = descriptor_kinds(*descriptor);
       if (declared.empty()) problems.push_back("declares no job kinds");
       const std::string prefix = plugin + ".";
       for (const std::string& kind : declared) {
@@ -425,18 +423,6 @@ class PluginHarness final : public PluginRegistrar {
   static std::string fixed_string(const char* text, std::size_t size) {
     const std::string_view field(text, size);
     return std::string(field.substr(0, field.find('\0')));
-  }
-
-  // "a.x, a.y" → {"a.x", "a.y"}, as the engine reads a descriptor's kinds.
-  static std::vector<std::string> split_kinds(const std::string& text) {
-    std::vector<std::string> kinds;
-    std::stringstream stream(text);
-    for (std::string kind; std::getline(stream, kind, ',');) {
-      kind.erase(0, kind.find_first_not_of(" \t"));
-      kind.erase(kind.find_last_not_of(" \t") + 1);
-      if (!kind.empty()) kinds.push_back(kind);
-    }
-    return kinds;
   }
 
   // Destroyed bottom up: the executor first, draining operations while all they use exists; then
