@@ -8,6 +8,7 @@
 #include "data_loading_job.hpp"
 #include "fake_bar_provider.hpp"
 #include "ib_error.hpp"
+#include "manual_pacing_clock.hpp"
 
 using namespace ktrdr;
 using namespace ktrdr::data;
@@ -16,6 +17,25 @@ using namespace std::chrono;
 using namespace std::chrono_literals;
 
 namespace {
+
+// How long a test waits for what a cancel should end at once. Not a speed target: a loaded
+// machine stays far below it; it only turns a job that misses the cancel (and would sit out a
+// backoff of minutes) into a failure.
+constexpr auto kHangGuard = 30s;
+
+// Cancels `source` once `provider` has seen `requests` historical requests, plus `settle` (so
+// that the job is past them: waiting or in flight), whatever the machine's load.
+std::thread cancel_after_requests(const FakeBarProvider& provider, std::size_t requests,
+                                  CancellationSource& source, milliseconds settle) {
+  return std::thread([&provider, requests, &source, settle] {
+    const auto give_up = steady_clock::now() + kHangGuard;
+    while (provider.historical_calls() < requests && steady_clock::now() < give_up) {
+      (void)CancellationToken{}.wait_for(1ms);
+    }
+    (void)CancellationToken{}.wait_for(settle);
+    source.cancel();
+  });
+}
 
 // Retries after 1–2 ms, so that tests of retries stay fast.
 constexpr DataLoadingJobOptions kFastRetries{
@@ -155,46 +175,44 @@ TEST_CASE("a job reports every block, the last one partial", "[data][jobs]") {
   CHECK(done == std::vector<std::size_t>{100, 200, 240});
 }
 
-TEST_CASE("cancellation during a backoff wait ends the job promptly", "[data][jobs]") {
+TEST_CASE("cancellation during a backoff wait ends the job without waiting it out",
+          "[data][jobs]") {
   Fixture f;
   f.provider->fail_next(100);
+  // A backoff of one to two minutes: a job that slept through the cancel would end cancelled too
+  // (its next attempt checks first), but only then, long after kHangGuard.
   DataLoadingJob job =
       f.job(Segment{day_at(0), day_at(1), 0},
-            DataLoadingJobOptions{.max_attempts = 5, .backoff_initial = 10s, .backoff_max = 10s});
+            DataLoadingJobOptions{.max_attempts = 5, .backoff_initial = 2min, .backoff_max = 2min});
   CancellationSource source;
-  std::thread canceller([&] {
-    (void)CancellationToken{}.wait_for(30ms);
-    source.cancel();
-  });
+  // Once the first attempt has failed: the job is then in (or about to enter) its backoff.
+  std::thread canceller = cancel_after_requests(*f.provider, 1, source, 30ms);
   const auto start = steady_clock::now();
   const auto bars = job.run(source.token());
   const auto elapsed = steady_clock::now() - start;
   canceller.join();
   REQUIRE_FALSE(bars.ok());
   CHECK(bars.error().code == ErrorCode::kCancelled);
-  CHECK(elapsed < 1s);
+  CHECK(elapsed < kHangGuard);
   CHECK(job.state() == JobState::kCancelled);
   CHECK(job.attempts() == 1);
 }
 
 TEST_CASE("cancellation reaches a request in flight", "[data][jobs]") {
   Fixture f;
-  f.provider->block_until_cancelled();
+  f.provider->block_until_cancelled();  // only the token can end the request: no time bound needed
   DataLoadingJob job = f.job(Segment{day_at(0), day_at(1), 0});
   CancellationSource source;
-  std::thread canceller([&] {
-    (void)CancellationToken{}.wait_for(30ms);
-    source.cancel();
-  });
-  const auto start = steady_clock::now();
+  // Once the request has reached the provider: it is in flight then.
+  std::thread canceller = cancel_after_requests(*f.provider, 1, source, 0ms);
   const auto bars = job.run(source.token());
-  const auto elapsed = steady_clock::now() - start;
   canceller.join();
   REQUIRE_FALSE(bars.ok());
   CHECK(bars.error().code == ErrorCode::kCancelled);
   CHECK(bars.error().get("symbol") == "AAPL");
-  CHECK(elapsed < 1s);
   CHECK(job.state() == JobState::kCancelled);
+  CHECK(job.attempts() == 1);
+  CHECK(f.provider->historical_calls() == 1);
 }
 
 TEST_CASE("a job runs once", "[data][jobs]") {
@@ -406,15 +424,17 @@ TEST_CASE("cancellation inside a segment stops at the next block of bars", "[dat
 }
 
 TEST_CASE("progress never goes backwards and ends at the fetched totals", "[data][jobs]") {
-  // IB limits: the sixth request for the contract waits (2.1 s at 10×: 210 real ms), so pacing
-  // waits show in the progress.
-  Fixture f(PacingLimits::interactive_brokers(), 10);
+  // IB limits: the sixth request for the contract waits (2.1 s), so pacing waits show in the
+  // progress. On a clock that moves only by waiting it does, however slowly the first five ran.
+  Fixture f(PacingLimits::interactive_brokers());
+  const auto adapter =
+      std::make_shared<IbDataAdapter>(f.provider, "local", std::make_unique<ManualPacingClock>());
   const std::vector<Segment> plan = tail_plan(7, 10);  // 240 bars each
   std::vector<DataJobProgress> reports;
   DataJobCallbacks callbacks;
   callbacks.on_progress = [&](const DataJobProgress& progress) { reports.push_back(progress); };
   const DataJobSummary summary =
-      DataJobManager(f.adapter, kFastRetries).run("AAPL", Timeframe::k1h, plan, {}, callbacks);
+      DataJobManager(adapter, kFastRetries).run("AAPL", Timeframe::k1h, plan, {}, callbacks);
   REQUIRE(summary.segments_ok == 7);
   // Per segment: start, three blocks, end.
   REQUIRE(reports.size() == 7 * 5);

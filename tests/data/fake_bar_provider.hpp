@@ -10,10 +10,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "bar_provider.hpp"
@@ -47,7 +49,10 @@ class FakeBarProvider final : public data::BarProvider {
   // faster than real time (match the adapter's clock).
   explicit FakeBarProvider(PacingLimits limits = PacingLimits::unlimited(),
                            std::uint32_t speedup = 1000)
-      : limits_(limits), clock_(speedup) {}
+      : limits_(limits), clock_(std::make_shared<data::ScaledPacingClock>(speedup)) {}
+  // Arrivals timed on `clock`, shared with the adapter under test (see SharedPacingClock).
+  FakeBarProvider(PacingLimits limits, std::shared_ptr<const PacingClock> clock)
+      : limits_(limits), clock_(std::move(clock)) {}
 
   // The next `n` historical requests fail with `error`.
   void fail_next(std::size_t n, Error error = transient_error()) {
@@ -121,7 +126,7 @@ class FakeBarProvider final : public data::BarProvider {
   Result<BarSeries> historical(const HistoricalRequest& request,
                                const CancellationToken& token) override {
     std::unique_lock lock(mutex_);
-    arrivals_.push_back({request, clock_.now()});
+    arrivals_.push_back({request, clock_->now()});
     if (block_) {
       lock.unlock();
       while (!token.wait_for(std::chrono::hours(1))) {
@@ -208,7 +213,7 @@ class FakeBarProvider final : public data::BarProvider {
   }
 
   const PacingLimits limits_;
-  const data::ScaledPacingClock clock_;
+  const std::shared_ptr<const PacingClock> clock_;
 
   mutable std::mutex mutex_;
   std::size_t fail_next_ = 0;

@@ -92,13 +92,11 @@ jobs:
   Subprocess ktrdr(ktrdr_args(plugins.dir, {"run", jobs.string(), "--progress", "json"}),
                    kCleanEnv);
   REQUIRE(ktrdr.wait_for_line(is_progress_line, 30s));
-  const auto sent = std::chrono::steady_clock::now();
   ktrdr.signal(SIGINT);
+  // The job would run for hours: exiting at all (30 s only bounds a hang) shows it was cancelled.
   const auto code = ktrdr.wait(30s);
-  const auto took = std::chrono::steady_clock::now() - sent;
   INFO(ktrdr.err());
   REQUIRE(code == 130);
-  CHECK(took < 5s);
   CHECK_THAT(ktrdr.err(), Contains("cancelling"));
   const auto events = parse_ndjson(ktrdr.out_lines());
   const auto finished = events_of_type(events, "job_finished");
@@ -112,7 +110,7 @@ jobs:
   CHECK_FALSE(finished[1].has("operation_id"));
 }
 
-TEST_CASE("SIGTERM cancels with reason shutdown and a second Ctrl-C exits at once",
+TEST_CASE("SIGTERM cancels with reason shutdown and a second Ctrl-C exits without the job",
           "[e2e][run][signals]") {
   Plugins plugins;
   TempDir work;
@@ -129,16 +127,18 @@ TEST_CASE("SIGTERM cancels with reason shutdown and a second Ctrl-C exits at onc
     CHECK(finished[0].get_string("state") == "cancelled");
     CHECK(finished[0].at("result").get_bool("waited") == true);
   }
-  SECTION("a job that ignores cancellation: the second Ctrl-C exits 130 at once") {
+  SECTION("a job that ignores cancellation: the second Ctrl-C exits 130 without waiting for it") {
     const auto jobs =
         work.write("jobs.yaml", "version: 1\njobs:\n  - {name: stuck, kind: test.ignore_cancel}\n");
     Subprocess ktrdr(ktrdr_args(plugins.dir, {"run", jobs.string(), "--progress", "json"}),
                      kCleanEnv);
     REQUIRE(ktrdr.wait_for_line(is_progress_line, 30s));
     ktrdr.signal(SIGINT);
+    // The job ignores the cancel for a minute: the first Ctrl-C waits for it, the second does not
+    // (exiting within 30 s, which no loaded machine comes near, shows that).
     CHECK_FALSE(ktrdr.wait(300ms).has_value());
     ktrdr.signal(SIGINT);
-    CHECK(ktrdr.wait(5s) == 130);
+    CHECK(ktrdr.wait(30s) == 130);
   }
 }
 

@@ -81,7 +81,7 @@ TEST_CASE("training through the training host service gives the same model metri
   CHECK(server.stop() == 0);
 }
 
-TEST_CASE("Ctrl-C mid-epoch cancels training quickly and writes no model", "[e2e][training]") {
+TEST_CASE("Ctrl-C mid-epoch cancels training and writes no model", "[e2e][training]") {
   TrainingPlugin plugins;
   TempDir work;
   const auto models = work.path() / "models";
@@ -95,10 +95,10 @@ TEST_CASE("Ctrl-C mid-epoch cancels training quickly and writes no model", "[e2e
                event->at("progress").at("context").get_int("current_epoch").value_or(0) >= 1;
       },
       120s));
-  const auto interrupted = std::chrono::steady_clock::now();
   ktrdr.signal(SIGINT);
+  // How soon it stops is bench/train_cancel_latency's business; here, how it ends (30 s only
+  // bounds a hang): a run that missed the cancel would end completed, with a model written.
   REQUIRE(ktrdr.wait(30s) == 130);
-  CHECK(std::chrono::steady_clock::now() - interrupted < 2s);
   CHECK(finished_event(ktrdr.out()).get_string("state") == "cancelled");
   CHECK_FALSE(std::filesystem::exists(models / "eurusd_momentum_v3"));
 }

@@ -369,12 +369,11 @@ TEST_CASE("wait_terminal blocks until the operation ends or the token is cancell
       std::this_thread::sleep_for(10ms);
       stop.cancel();
     });
-    const auto start = std::chrono::steady_clock::now();
+    // The operation never ends: only the cancel can make wait_terminal return.
     const auto record = registry.wait_terminal(id, stop.token());
     canceller.join();
     REQUIRE(record);
     CHECK(record->state == OperationState::kPending);
-    CHECK(std::chrono::steady_clock::now() - start < 5s);
   }
   SECTION("an unknown id") { CHECK_FALSE(registry.wait_terminal("op_missing").has_value()); }
 }

@@ -170,6 +170,7 @@ TEST_CASE("progress from racing threads stays monotonic and callbacks never over
 }
 
 TEST_CASE("items feed a smoothed rate and the percentage an ETA", "[sdk][progress]") {
+  const auto began = std::chrono::steady_clock::now();
   ProgressReporter reporter(nullptr, unthrottled());
   auto root = reporter.root();
   root.set_items(0, 1000);
@@ -179,12 +180,16 @@ TEST_CASE("items feed a smoothed rate and the percentage an ETA", "[sdk][progres
     std::this_thread::sleep_for(60ms);
     root.set_items(i * 100, 1000);
   }
+  const double run_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
   const ProgressState state = reporter.snapshot();
-  CHECK(state.items_per_second > 100.0);
-  CHECK(state.items_per_second < 2000.0);
+  // Each rate sample is 100 items over more than the 60 ms slept and less than the whole run, and
+  // the smoothed rate lies between its samples: bounds that hold however busy the machine is.
+  CHECK(state.items_per_second <= 100.0 / 0.060);
+  CHECK(state.items_per_second >= 100.0 / run_seconds);
   REQUIRE(state.eta_seconds.has_value());
-  CHECK(*state.eta_seconds > 0.0);
-  CHECK(*state.eta_seconds < 60.0);
+  // The remaining 70 % (700 items) at the smoothed pace.
+  CHECK(*state.eta_seconds == Approx(700.0 / state.items_per_second));
   root.finish();
   CHECK(reporter.snapshot().eta_seconds == 0.0);
 }
@@ -198,21 +203,19 @@ TEST_CASE("states carry their start and update times", "[sdk][progress]") {
   CHECK(reporter.snapshot().updated_at >= initial.started_at);
 }
 
-TEST_CASE("updates that do not emit cost well under a microsecond", "[sdk][progress][perf]") {
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-  constexpr double kBudgetNs = 10000.0;  // sanitizers slow every lock and clock read
-#else
-  constexpr double kBudgetNs = 1000.0;
-#endif
+// What such an update costs is measured by bench/progress_overhead; here, what it does.
+TEST_CASE("throttled updates change the state without emitting it", "[sdk][progress]") {
   constexpr int kUpdates = 200000;
-  ProgressReporter reporter([](const ProgressState&) {}, hourly());
+  std::atomic<int> emitted{0};
+  ProgressReporter reporter([&](const ProgressState&) { ++emitted; }, hourly());
   auto step = reporter.root().sub("hot loop", 0, 100);
-  const auto start = std::chrono::steady_clock::now();
+  const int on_entering = emitted.load();  // entering a step is emitted at once
   for (int i = 0; i < kUpdates; ++i) step.set_items(i, kUpdates);
-  const std::chrono::duration<double, std::nano> elapsed = std::chrono::steady_clock::now() - start;
-  const double per_update = elapsed.count() / kUpdates;
-  INFO("ns per update: " << per_update);
-  CHECK(per_update < kBudgetNs);
+  CHECK(emitted.load() == on_entering);
+  const ProgressState state = reporter.snapshot();
+  CHECK(state.items_done == kUpdates - 1);
+  CHECK(state.items_total == kUpdates);
+  CHECK(state.percentage == Approx(100.0 * (kUpdates - 1) / kUpdates));
 }
 
 TEST_CASE("a progress state survives a JSON round trip", "[sdk][progress]") {

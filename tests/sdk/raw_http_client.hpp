@@ -37,7 +37,9 @@ using RawHeaders = std::vector<std::pair<std::string, std::string>>;
 
 class RawHttpClient {
  public:
-  static constexpr std::chrono::milliseconds kTimeout{5000};
+  // Far above what a loaded machine takes: it only turns a server that never answers into a
+  // failure instead of a hang.
+  static constexpr std::chrono::milliseconds kTimeout{30000};
 
   // Connects to 127.0.0.1:`port`; throws when it cannot.
   explicit RawHttpClient(std::uint16_t port);

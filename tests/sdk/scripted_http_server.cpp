@@ -23,8 +23,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// How long a gated line waits for release_line(), and how long a stream held open waits.
-constexpr auto kGateFallback = 5s;
+// How long a gated line waits for release_line(), and how long a stream held open waits: far
+// longer than a loaded machine takes to release a line or to cancel.
+constexpr auto kGateFallback = 30s;
 constexpr auto kHoldOpen = 60s;
 
 std::string lower(beast::string_view text) {

@@ -55,7 +55,7 @@ class ScriptedHttpServer {
     std::string raw;
     std::vector<std::string> lines;  // kLines: each sent with a trailing "\n"
     // kLines: after the first line, send each next line only once release_line() has been
-    // called for it (or after 5 s, so a broken client cannot hang a test).
+    // called for it (or after 30 s, so a broken client cannot hang a test).
     bool gated = false;
     bool end_stream = true;  // kLines: false keeps the response open after the last line
   };
@@ -83,11 +83,11 @@ class ScriptedHttpServer {
   std::size_t lines_sent() const { return lines_sent_.load(); }
 
   // Block until the server has seen `count` requests / closed `count` connections; false on
-  // timeout.
+  // timeout (a bound against hangs, far above what a loaded machine takes).
   bool wait_for_requests(std::size_t count,
-                         std::chrono::milliseconds timeout = std::chrono::seconds(5)) const;
+                         std::chrono::milliseconds timeout = std::chrono::seconds(30)) const;
   bool wait_for_closed(std::size_t count,
-                       std::chrono::milliseconds timeout = std::chrono::seconds(5)) const;
+                       std::chrono::milliseconds timeout = std::chrono::seconds(30)) const;
 
   // Lets a gated kLines reply send its next line.
   void release_line();

@@ -1,6 +1,6 @@
 // LocalTrainer and model files: learning a separable data set with each optimizer, restoring
 // the best epoch's weights (as deep copies), early stopping, reproducibility from a seed,
-// cancellation latency inside an epoch, progress reports, save → load → identical predictions,
+// cancellation inside an epoch, progress reports, save → load → identical predictions,
 // the thread budget and OpenBLAS, and input errors.
 #include <torch/torch.h>
 
@@ -288,7 +288,8 @@ TEST_CASE("LocalTrainer is reproducible from its seed", "[training][torch]") {
   CHECK_FALSE(same_state(copy_state(*a.model), copy_state(*c.model)));
 }
 
-TEST_CASE("LocalTrainer returns within 50 ms of a cancel inside an epoch", "[training][torch]") {
+TEST_CASE("LocalTrainer cancelled inside an epoch returns cancelled before the epoch ends",
+          "[training][torch]") {
   // One epoch is thousands of batches, far longer than the test waits for.
   const FeatureMatrix train = make_rows(100'000, 16, 5);
   const FeatureMatrix validation = make_rows(100, 16, 6);
@@ -330,8 +331,9 @@ TEST_CASE("LocalTrainer returns within 50 ms of a cancel inside an epoch", "[tra
   REQUIRE(returned_at.load() != 0);
   const auto latency = Clock::duration(returned_at.load()) - cancelled_at.time_since_epoch();
   const double latency_ms = std::chrono::duration<double, std::milli>(latency).count();
+  // How soon is bench/train_cancel_latency's business; here, where it stopped: in the middle of
+  // the epoch, not at its end (a trainer that checked only between epochs).
   INFO("cancel → return: " << latency_ms << " ms");
-  CHECK(latency_ms < 50.0);
   REQUIRE(error.has_value());
   CHECK(error->code == ErrorCode::kCancelled);
   CHECK(error->get("where").value_or("").find("training: epoch 1, batch") != std::string::npos);
