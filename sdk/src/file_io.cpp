@@ -169,30 +169,27 @@ Result<std::string> read_whole_file(const fs::path& path, std::optional<std::siz
   const std::size_t limit = max_bytes.value_or(std::numeric_limits<std::size_t>::max() - 1);
   const auto size = static_cast<std::uintmax_t>(info.st_size);
   if (size > limit) return too_big(path, limit);
-  // One spare byte, so the read that sees end-of-file needs no growth.
+  // Reserved at once (one spare byte for the read that sees end-of-file), but filled a chunk at
+  // a time: zeroing and faulting in a big file's pages is part of each chunk's step, so a
+  // cancel never waits for more than one.
   std::string text;
-  text.resize(static_cast<std::size_t>(size) + 1);
+  text.reserve(static_cast<std::size_t>(size) + 1);
   std::size_t got = 0;
   for (;;) {
-    if (got == text.size()) {  // the file grew since fstat
-      if (got > limit) return too_big(path, limit);
-      text.resize(std::min(text.size() * 2, limit + 1));
-    }
     if (token.is_cancelled()) {
       return Error::cancelled("reading " + path.string() + " was cancelled",
                               {{"file", path.string()}});
     }
-    const std::size_t chunk = std::min(text.size() - got, kReadChunk);
-    const ssize_t n = ::read(fd.get(), text.data() + got, chunk);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return io_error("cannot read " + path.string(), path, errno);
-    }
-    if (n == 0) break;
+    const std::size_t room = std::min(kReadChunk, limit + 1 - got);
+    text.resize(got + room);
+    const ssize_t n = ::read(fd.get(), text.data() + got, room);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return io_error("cannot read " + path.string(), path, errno);
     got += static_cast<std::size_t>(n);
+    text.resize(got);
+    if (n == 0) return text;
+    if (got > limit) return too_big(path, limit);  // the file grew since fstat
   }
-  text.resize(got);
-  return text;
 }
 
 Result<void> replace_file_atomically(const fs::path& target, std::string_view content,
