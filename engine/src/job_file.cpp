@@ -1,5 +1,6 @@
 #include "job_file.hpp"
 
+#include <cmath>
 #include <fstream>
 #include <map>
 #include <regex>
@@ -263,7 +264,13 @@ Error JobFile::located(const std::string& key_path, const std::string& problem) 
 
 std::optional<std::chrono::milliseconds> parse_duration(const Json& value) {
   using std::chrono::milliseconds;
-  if (value.is_number()) return milliseconds(static_cast<std::int64_t>(value.as_number() * 1000));
+  // A year at most: longer is a typo, and any count past int64 (1.0e300) is undefined to convert.
+  constexpr double kMaxMillis = 366.0 * 24 * 3600 * 1000;
+  const auto bounded = [&](double millis) -> std::optional<milliseconds> {
+    if (!std::isfinite(millis) || millis < 0 || millis > kMaxMillis) return std::nullopt;
+    return milliseconds(static_cast<std::int64_t>(millis));
+  };
+  if (value.is_number()) return bounded(value.as_number() * 1000);
   if (!value.is_string()) return std::nullopt;
   static const std::regex kDuration(R"(\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*)");
   std::smatch match;
@@ -272,7 +279,7 @@ std::optional<std::chrono::milliseconds> parse_duration(const Json& value) {
   const double amount = std::stod(match[1].str());
   const std::string unit = match[2].matched ? match[2].str() : "s";
   const double factor = unit == "ms" ? 1 : unit == "s" ? 1e3 : unit == "m" ? 6e4 : 3.6e6;
-  return milliseconds(static_cast<std::int64_t>(amount * factor));
+  return bounded(amount * factor);
 }
 
 Result<ParamOverride> parse_param_override(std::string_view text) {

@@ -15,6 +15,22 @@ namespace {
 
 constexpr double kInt64Limit = 9223372036854775808.0;  // 2^63, the first double past int64
 
+// False when a number overflowed to infinity while parsing ("1.8e308"): it could not be written
+// back as JSON. Recursion is bounded by Json::kMaxDepth.
+bool all_finite(const JsonValue& value) {
+  if (value.IsDouble()) return std::isfinite(value.GetDouble());
+  if (value.IsArray()) {
+    for (const auto& item : value.GetArray()) {
+      if (!all_finite(item)) return false;
+    }
+  } else if (value.IsObject()) {
+    for (const auto& member : value.GetObject()) {
+      if (!all_finite(member.value)) return false;
+    }
+  }
+  return true;
+}
+
 // The offset of the first '[' or '{' that opens a level deeper than `limit`, if any. Strings are
 // skipped by JSON's own rule (they end at an unescaped quote), so up to the point where a parser
 // would stop, this depth is the parser's depth.
@@ -157,6 +173,9 @@ Result<Json> Json::parse(std::string_view text) {
     return Error::parse("invalid JSON at offset " + offset + ": " +
                             rapidjson::GetParseError_En(json.doc_.GetParseError()),
                         {{"offset", offset}});
+  }
+  if (!all_finite(json.doc_)) {
+    return Error::parse("invalid JSON: a number is too large for a double");
   }
   return json;
 }

@@ -3,6 +3,7 @@
 
 #include <date/date.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <optional>
@@ -39,6 +40,28 @@ std::optional<int> leading_year(std::string_view text) {
   return text[0] == '-' ? -year : year;
 }
 
+// True when `body` (no trailing Z) is digits where ISO-8601 has them: YYYY-MM-DD, optionally
+// THH:MM, :SS and a fraction. The date library reads garbage for a malformed field ("14:30:~1"),
+// so nothing else reaches it.
+bool has_iso8601_shape(std::string_view body) {
+  const auto digits = [&](std::size_t at, std::size_t count) {
+    if (body.size() < at + count) return false;
+    return std::all_of(body.begin() + static_cast<std::ptrdiff_t>(at),
+                       body.begin() + static_cast<std::ptrdiff_t>(at + count),
+                       [](char c) { return c >= '0' && c <= '9'; });
+  };
+  const auto is = [&](std::size_t at, char c) { return body.size() > at && body[at] == c; };
+  if (!digits(0, 4) || !is(4, '-') || !digits(5, 2) || !is(7, '-') || !digits(8, 2)) return false;
+  if (body.size() == 10) return true;
+  if (!is(10, 'T') || !digits(11, 2) || !is(13, ':') || !digits(14, 2)) {
+    return false;
+  }
+  if (body.size() == 16) return true;
+  if (!is(16, ':') || !digits(17, 2)) return false;
+  if (body.size() == 19) return true;
+  return is(19, '.') && body.size() > 20 && digits(20, body.size() - 20);
+}
+
 }  // namespace
 
 std::string supported_time_range() {
@@ -65,6 +88,7 @@ Result<SystemTime> parse_iso8601(std::string_view text) {
                                    {{"value", std::string(text)}});
   }
   for (const char* format : kFormats) {
+    if (!has_iso8601_shape(body)) break;  // the same for every format
     std::istringstream in{std::string(body)};
     date::sys_time<std::chrono::nanoseconds> parsed;
     in >> date::parse(format, parsed);

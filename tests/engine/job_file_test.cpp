@@ -208,4 +208,9 @@ TEST_CASE("durations accept seconds and units", "[engine][jobfile]") {
   CHECK(parse_duration(Json::string("250ms")) == std::chrono::milliseconds(250));
   CHECK(parse_duration(Json::string("2h")) == std::chrono::hours(2));
   CHECK_FALSE(parse_duration(Json::string("2 days")).has_value());
+  // Past a year, and far past what int64 milliseconds hold: refused, not converted.
+  CHECK_FALSE(parse_duration(Json::number(1.0e300)).has_value());
+  CHECK_FALSE(parse_duration(Json::string("99999999999999999999999m")).has_value());
+  CHECK_FALSE(parse_duration(Json::number(-5)).has_value());
+  CHECK(parse_duration(Json::string("8760h")) == std::chrono::hours(8760));
 }

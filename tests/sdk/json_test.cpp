@@ -141,3 +141,13 @@ TEST_CASE("parse refuses nesting deeper than kMaxDepth before recursing into it"
   REQUIRE(in_string.ok());
   CHECK(in_string->get_string("a\"[") == brackets);
 }
+
+TEST_CASE("parse refuses numbers that overflow a double instead of keeping infinity",
+          "[sdk][json]") {
+  for (const char* text : {"[1.8e308]", "{\"a\": -2.8e308}"}) {
+    auto parsed = Json::parse(text);
+    REQUIRE_FALSE(parsed.ok());
+    CHECK_THAT(parsed.error().message, Catch::Contains("too large for a double"));
+  }
+  CHECK(Json::parse("[1.7e308, 0e308]").ok());
+}

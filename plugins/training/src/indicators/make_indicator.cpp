@@ -237,7 +237,7 @@ std::string joined(const Items& items, Name name) {
 std::optional<Error> CheckedSpec::check(const std::vector<ParamDef>& params, Input input) {
   for (const auto& [name, value] : spec_.params) {
     const bool known = std::any_of(params.begin(), params.end(),
-                                   [&](const ParamDef& def) { return def.name == name; });
+                                   [&key = name](const ParamDef& def) { return def.name == key; });
     if (!known) {
       const std::string valid =
           params.empty()
