@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Configures and builds one CMake preset (release, asan, tsan). Idempotent and incremental.
+# Configures and builds one CMake preset (release, asan, tsan, fuzz). Idempotent and incremental.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 preset=${1:-release}

@@ -11,6 +11,9 @@ packages=(
   # training: LibTorch (C++), OpenBLAS (linked directly by ktrdr_training_torch, so the
   # libblas.so.3 alternative does not matter), PyTorch for bench/train_mlp.py's baseline
   libtorch-dev libopenblas0-pthread python3-torch
+  # fuzzing (preset fuzz): clang 14, its libFuzzer and sanitizer runtimes (libclang_rt.*), and
+  # llvm-symbolizer for readable crash stacks
+  clang libclang-rt-14-dev llvm
 )
 
 missing=()
