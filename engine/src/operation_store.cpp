@@ -221,8 +221,8 @@ void OperationStore::write_loop() {
     std::map<std::string, OperationRecord> batch;
     batch.swap(queued_);
     ++queued_batches_;
+    if (write_delay_.count() > 0) changed_.wait_for(lock, write_delay_, [&] { return stopping_; });
     lock.unlock();
-    if (write_delay_.count() > 0) std::this_thread::sleep_for(write_delay_);
     auto written = write(batch);
     lock.lock();
     ++written_batches_;

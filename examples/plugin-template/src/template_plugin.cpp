@@ -15,7 +15,7 @@ extern "C" KTRDR_PLUGIN_EXPORT void ktrdr_plugin_register(ktrdr::PluginRegistrar
       {.name = "TemplateAdapter",
        .description = "averages in-process, or on `ktrdr serve --plugin template`"},
       {{.kind = template_plugin::kMovingAverageKind,
-        .description = "Moving average over a synthetic price ramp (a placeholder to rename)",
+        .description = "Moving average over a synthetic price ramp",
         .schema = template_plugin::TemplateManager::schema(),
         .start = &template_plugin::TemplateManager::start_moving_average}});
 }
