@@ -1,35 +1,75 @@
 // Json: deep-copying wrapper over a RapidJSON document.
 #include "ktrdr/sdk/json.hpp"
 
+#include "json_number.hpp"
+
+#include <rapidjson/encodedstream.h>
 #include <rapidjson/error/en.h>
+#include <rapidjson/memorystream.h>
+#include <rapidjson/reader.h>
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <optional>
+#include <type_traits>
+#include <variant>
 
 namespace ktrdr {
 namespace {
 
 constexpr double kInt64Limit = 9223372036854775808.0;  // 2^63, the first double past int64
 
-// False when a number overflowed to infinity while parsing ("1.8e308"): it could not be written
-// back as JSON. Recursion is bounded by Json::kMaxDepth.
-bool all_finite(const JsonValue& value) {
-  if (value.IsDouble()) return std::isfinite(value.GetDouble());
-  if (value.IsArray()) {
-    for (const auto& item : value.GetArray()) {
-      if (!all_finite(item)) return false;
-    }
-  } else if (value.IsObject()) {
-    for (const auto& member : value.GetObject()) {
-      if (!all_finite(member.value)) return false;
-    }
+// Builds a document from SAX events, reading number tokens itself (json_number) instead of
+// RapidJSON's conversion; a number too large for a double stops the parse.
+class DocumentBuilder {
+ public:
+  explicit DocumentBuilder(JsonDocument& document) : document_(document) {}
+
+  bool too_large() const { return too_large_; }
+
+  bool Null() { return document_.Null(); }
+  bool Bool(bool value) { return document_.Bool(value); }
+  bool Int(int value) { return document_.Int(value); }
+  bool Uint(unsigned value) { return document_.Uint(value); }
+  bool Int64(std::int64_t value) { return document_.Int64(value); }
+  bool Uint64(std::uint64_t value) { return document_.Uint64(value); }
+  bool Double(double value) { return document_.Double(value); }
+  bool RawNumber(const char* text, rapidjson::SizeType length, bool) {
+    return std::visit(
+        [this](auto number) {
+          using Number = decltype(number);
+          if constexpr (std::is_same_v<Number, json_number::TooLarge>) {
+            too_large_ = true;
+            return false;
+          } else if constexpr (std::is_same_v<Number, double>) {
+            return document_.Double(number);
+          } else if constexpr (std::is_same_v<Number, std::int64_t>) {
+            return document_.Int64(number);
+          } else {
+            return document_.Uint64(number);
+          }
+        },
+        json_number::read({text, length}));
   }
-  return true;
-}
+  bool String(const char* text, rapidjson::SizeType length, bool copy) {
+    return document_.String(text, length, copy);
+  }
+  bool Key(const char* text, rapidjson::SizeType length, bool copy) {
+    return document_.Key(text, length, copy);
+  }
+  bool StartObject() { return document_.StartObject(); }
+  bool EndObject(rapidjson::SizeType members) { return document_.EndObject(members); }
+  bool StartArray() { return document_.StartArray(); }
+  bool EndArray(rapidjson::SizeType elements) { return document_.EndArray(elements); }
+
+ private:
+  JsonDocument& document_;
+  bool too_large_ = false;
+};
 
 // The offset of the first '[' or '{' that opens a level deeper than `limit`, if any. Strings are
 // skipped by JSON's own rule (they end at an unescaped quote), so up to the point where a parser
@@ -167,15 +207,27 @@ Result<Json> Json::parse(std::string_view text) {
                         {{"offset", offset}});
   }
   Json json;
-  json.doc_.Parse<rapidjson::kParseFullPrecisionFlag>(text.data(), text.size());
-  if (json.doc_.HasParseError()) {
-    const auto offset = std::to_string(json.doc_.GetErrorOffset());
-    return Error::parse("invalid JSON at offset " + offset + ": " +
-                            rapidjson::GetParseError_En(json.doc_.GetParseError()),
-                        {{"offset", offset}});
-  }
-  if (!all_finite(json.doc_)) {
-    return Error::parse("invalid JSON: a number is too large for a double");
+  rapidjson::Reader reader;
+  rapidjson::MemoryStream bytes(text.data(), text.size());
+  rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> stream(bytes);
+  bool too_large = false;
+  auto generate = [&](JsonDocument& document) {
+    DocumentBuilder builder(document);
+    const bool parsed = reader.Parse<rapidjson::kParseNumbersAsStringsFlag>(stream, builder);
+    too_large = builder.too_large();
+    return parsed;
+  };
+  json.doc_.Populate(generate);
+  if (reader.HasParseError()) {
+    const auto offset = std::to_string(reader.GetErrorOffset());
+    // RapidJSON refuses some tokens itself before the builder sees them (1e400, and also 0e400).
+    const bool number_too_big =
+        too_large || reader.GetParseErrorCode() == rapidjson::kParseErrorNumberTooBig;
+    const std::string reason = number_too_big
+                                   ? "a number is too large for a double"
+                                   : rapidjson::GetParseError_En(reader.GetParseErrorCode());
+    json.doc_.SetNull();
+    return Error::parse("invalid JSON at offset " + offset + ": " + reason, {{"offset", offset}});
   }
   return json;
 }

@@ -1,8 +1,12 @@
 #include "ktrdr/sdk/json.hpp"
 
+#include <bit>
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <limits>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -150,4 +154,46 @@ TEST_CASE("parse refuses numbers that overflow a double instead of keeping infin
     CHECK_THAT(parsed.error().message, Catch::Contains("too large for a double"));
   }
   CHECK(Json::parse("[1.7e308, 0e308]").ok());
+  for (const char* text : {"[200e306]", "[1e99999999999999999999]", "[-12345678901234567890e300]"}) {
+    auto parsed = Json::parse(text);
+    REQUIRE_FALSE(parsed.ok());
+    CHECK_THAT(parsed.error().message, Catch::Contains("too large for a double"));
+  }
+}
+
+TEST_CASE("parse reads zeros with any exponent and tiny numbers as zero", "[sdk][json]") {
+  auto parsed = Json::parse(
+      "[0e308, -0.0e-999, 0.000e300, 1e-400, -0.00001e-99999999999999999999, 4.9e-324]");
+  REQUIRE(parsed.ok());
+  REQUIRE(parsed->size() == 6);
+  for (std::size_t i = 0; i < 5; ++i) {
+    CHECK((*parsed)[i].is_number());
+    CHECK((*parsed)[i].as_number() == 0.0);
+  }
+  CHECK((*parsed)[5].as_number() == std::numeric_limits<double>::denorm_min());
+}
+
+TEST_CASE("parse keeps integers exact and reads every double back to the same bits",
+          "[sdk][json]") {
+  auto integers = Json::parse(R"({"min": -9223372036854775808, "max": 9223372036854775807,
+                                 "umax": 18446744073709551615, "beyond": 18446744073709551616})");
+  REQUIRE(integers.ok());
+  CHECK(integers->get_int("min") == std::numeric_limits<std::int64_t>::min());
+  CHECK(integers->get_int("max") == std::numeric_limits<std::int64_t>::max());
+  CHECK(integers->at("umax").doc().GetUint64() == std::numeric_limits<std::uint64_t>::max());
+  CHECK_FALSE(integers->at("beyond").is_integer());
+  CHECK(integers->get_number("beyond") == 18446744073709551616.0);
+
+  std::mt19937_64 bits(7);
+  for (int i = 0; i < 20000; ++i) {
+    const double value = std::bit_cast<double>(bits());
+    if (!std::isfinite(value)) continue;
+    char text[40];
+    std::snprintf(text, sizeof text, "[%.17g]", value);
+    auto parsed = Json::parse(text);
+    REQUIRE(parsed.ok());
+    INFO(text);
+    REQUIRE(std::bit_cast<std::uint64_t>((*parsed)[0].as_number()) ==
+            std::bit_cast<std::uint64_t>(value));
+  }
 }
