@@ -37,6 +37,9 @@ struct ServeOptions {
   std::filesystem::path db;          // empty = OperationStore::default_path()
   bool insecure = false;  // allow a non-loopback --host without KTRDR_API_TOKEN
   std::vector<std::string> allowed_origins;  // web origins that may POST/DELETE besides its own
+  // Directories the paths of requests may name (the first is the base of relative ones); empty =
+  // the working directory.
+  std::vector<std::filesystem::path> roots;
 };
 int serve_command(const GlobalOptions& global, const ServeOptions& options);
 

@@ -8,8 +8,12 @@ namespace ktrdr::engine {
 
 Engine::Engine(std::vector<std::filesystem::path> plugin_search_path, std::size_t worker_threads)
     : executor_(std::make_unique<ThreadPoolExecutor>(worker_threads)),
-      plugins_(std::make_unique<PluginHost>(HostServices{&registry_, executor_.get()},
-                                            std::move(plugin_search_path))) {}
+      plugins_(std::make_unique<PluginHost>(
+          HostServices{&registry_, executor_.get(),
+                       [this](const std::string& field, const std::string& value) {
+                         return api_paths_.resolve(field, value, false);
+                       }},
+          std::move(plugin_search_path))) {}
 
 Engine::~Engine() {
   // Cancel what still runs, let the workers drain, and only then unload plugin code.
@@ -24,8 +28,8 @@ void Engine::cancel_running(CancelReason reason, const std::string& text) {
   }
 }
 
-std::vector<Error> Engine::resolve(JobFile& file,
-                                   const std::vector<ParamOverride>& overrides) const {
+std::vector<Error> Engine::resolve(JobFile& file, const std::vector<ParamOverride>& overrides,
+                                   const PathPolicy& paths) const {
   const PluginHost& plugins = *plugins_;
   const auto unknown_kind = [&](const std::string& kind) -> std::string {
     if (const PluginEntry* entry = plugins.declaring(kind);
@@ -47,7 +51,7 @@ std::vector<Error> Engine::resolve(JobFile& file,
   };
   std::vector<Error> errors;
   resolve_job_params(
-      file, overrides,
+      file, overrides, paths,
       [&](const std::string& kind) -> const ParamSchema* {
         const JobKindSpec* spec = plugins.find_kind(kind);
         return spec == nullptr ? nullptr : &spec->schema;

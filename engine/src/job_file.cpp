@@ -341,7 +341,7 @@ JobFileLoad parse_job_file(const std::filesystem::path& path) {
 }
 
 void resolve_job_params(JobFile& file, const std::vector<ParamOverride>& overrides,
-                        const SchemaLookup& schema_of,
+                        const PathPolicy& paths, const SchemaLookup& schema_of,
                         const std::function<std::string(const std::string& kind)>& unknown_kind,
                         std::vector<Error>& errors) {
   std::set<std::string> used_defaults;
@@ -369,7 +369,10 @@ void resolve_job_params(JobFile& file, const std::vector<ParamOverride>& overrid
         used_overrides[i] = true;
       }
     }
-    for (const Error& error : schema->validate(params)) {
+    const auto written_in_file = [&](const std::string& field) {
+      return !overridden.contains(field) && (job.params.has(field) || file.defaults.has(field));
+    };
+    for (const Error& error : schema->validate(params, paths.resolver(written_in_file))) {
       const std::string field = error.get("field").value_or("");
       if (auto o = overridden.find(field); o != overridden.end()) {
         // The value came from the command line: point there, not at the file.

@@ -17,6 +17,7 @@
 #include "ktrdr/sdk/json.hpp"
 #include "ktrdr/sdk/param_schema.hpp"
 #include "ktrdr/sdk/yaml_json.hpp"
+#include "path_policy.hpp"
 
 namespace ktrdr::engine {
 
@@ -66,10 +67,11 @@ JobFileLoad parse_job_text(std::string_view text, std::string source);
 
 // Applies defaults (to jobs whose schema has the key), then the job's params, then `overrides`,
 // validates each job against `schema_of(kind)` (nullptr = unknown kind, reported with
-// `unknown_kind(kind)`) and fills schema defaults. Appends problems to `errors`.
+// `unknown_kind(kind)`), fills schema defaults and resolves path params by `paths`. Appends
+// problems to `errors`.
 using SchemaLookup = std::function<const ParamSchema*(const std::string& kind)>;
 void resolve_job_params(JobFile& file, const std::vector<ParamOverride>& overrides,
-                        const SchemaLookup& schema_of,
+                        const PathPolicy& paths, const SchemaLookup& schema_of,
                         const std::function<std::string(const std::string& kind)>& unknown_kind,
                         std::vector<Error>& errors);
 

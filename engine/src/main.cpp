@@ -65,6 +65,11 @@ int main(int argc, char** argv) {
                         "A web origin (http://host:port) whose pages may start and cancel "
                         "operations (repeatable; default: none but the server's own)");
 
+  serve_cmd->add_option("--root", serve.roots,
+                        "A directory whose files jobs sent to this server may read and write "
+                        "(repeatable; relative paths in requests are taken from the first; "
+                        "default: the working directory)");
+
   OpsOptions ops;
   auto* ops_cmd = app.add_subcommand("ops", "Inspect and control the operations of a server");
   ops_cmd->require_subcommand(1);

@@ -49,7 +49,8 @@ int run_command(const GlobalOptions& global, const RunOptions& options) {
                 << ") refused: " << entry.refusal << "\n";
     }
   }
-  const std::vector<Error> errors = engine.resolve(load.file, overrides);
+  const std::vector<Error> errors =
+      engine.resolve(load.file, overrides, PathPolicy::for_job_file(options.job_file));
   if (!errors.empty()) {
     print_errors(errors);
     return kExitBadInput;

@@ -56,7 +56,15 @@ int serve_command(const GlobalOptions& global, const ServeOptions& options) {
     std::cerr << "ktrdr serve: " << what << std::endl;
   });
 
+  auto paths = PathPolicy::confined_to(
+      options.roots.empty() ? std::vector{std::filesystem::current_path()} : options.roots);
+  if (!paths.ok()) {
+    std::cerr << "ktrdr serve: error: " << paths.error().message << "\n";
+    return kExitBadInput;
+  }
+
   Engine engine(PluginHost::default_search_path(global.plugin_dirs), global.threads);
+  engine.set_api_paths(std::move(paths).value());
   // After the engine, so that it stops following the registry before the registry goes.
   const auto db_path = options.db.empty() ? OperationStore::default_path() : options.db;
   auto store = OperationStore::open(db_path);
@@ -113,9 +121,14 @@ int serve_command(const GlobalOptions& global, const ServeOptions& options) {
     for (const PluginEntry& entry : engine.plugins().plugins()) {
       if (entry.status == PluginStatus::kLoaded) plugins += (plugins.empty() ? "" : ", ") + entry.name;
     }
+    std::string roots;
+    for (const auto& root : engine.api_paths().roots()) {
+      roots += (roots.empty() ? "" : ", ") + root.string();
+    }
     std::cout << "ktrdr serve: listening on " << server.url() << " (plugins: "
               << (plugins.empty() ? "none" : plugins) << "; " << *restored
-              << " operations restored from " << db_path.string() << ")" << std::endl;
+              << " operations restored from " << db_path.string() << "; paths confined to "
+              << roots << ")" << std::endl;
 
     // Serve until SIGINT/SIGTERM; then cancel what runs, let it stop, and close.
     while (!shutdown.token().wait_for(std::chrono::hours(24))) {

@@ -17,7 +17,7 @@ struct TypeName {
   std::string_view name;
 };
 
-constexpr std::array<TypeName, 7> kTypeNames{{
+constexpr std::array<TypeName, 8> kTypeNames{{
     {ParamType::kString, "string"},
     {ParamType::kInteger, "integer"},
     {ParamType::kNumber, "number"},
@@ -25,6 +25,7 @@ constexpr std::array<TypeName, 7> kTypeNames{{
     {ParamType::kStringList, "string_list"},
     {ParamType::kObject, "object"},
     {ParamType::kAny, "any"},
+    {ParamType::kPath, "path"},
 }};
 
 // The shortest text that reads back as `value`: 2 → "2", 0.5 → "0.5".
@@ -71,6 +72,9 @@ std::optional<Error> check_type(const ParamSpec& spec, Json& value) {
       ok = value.is_object();
       break;
     case ParamType::kAny:
+      break;
+    case ParamType::kPath:
+      ok = value.is_string() && !value.as_string().empty();
       break;
   }
   if (ok) return std::nullopt;
@@ -172,7 +176,7 @@ const ParamSpec* ParamSchema::find(std::string_view name) const {
   return it == specs_.end() ? nullptr : &*it;
 }
 
-std::vector<Error> ParamSchema::validate(Json& params) const {
+std::vector<Error> ParamSchema::validate(Json& params, const PathResolver& resolve_path) const {
   std::vector<Error> errors;
   if (params.is_null()) params = Json::object();
   if (!params.is_object()) {
@@ -208,6 +212,19 @@ std::vector<Error> ParamSchema::validate(Json& params) const {
     }
   }
   if (!errors.empty()) return errors;
+  if (resolve_path) {
+    for (const auto& spec : specs_) {
+      const auto value = params.get_string(spec.name);
+      if (spec.type != ParamType::kPath || !value) continue;
+      auto resolved = resolve_path(spec.name, *value);
+      if (resolved.ok()) {
+        params.set(spec.name, *resolved);
+      } else {
+        errors.push_back(std::move(resolved).error());
+      }
+    }
+    if (!errors.empty()) return errors;
+  }
   for (const auto& check : checks_) {
     if (auto error = check(params)) errors.push_back(std::move(*error));
   }

@@ -23,11 +23,11 @@ struct TrainingPlugin {
 
 // A job file training `strategy` (a path) on ../shared/data into `models`.
 std::filesystem::path write_job(const TempDir& work, const std::string& strategy,
-                                const std::filesystem::path& models) {
+                                const std::string& models) {
   return work.write("train.yaml", "version: 1\njobs:\n  - name: train\n    kind: training.train\n"
                                   "    params: {strategy: " +
                                       strategy + ", data_dir: " + KTRDR_SHARED_DATA_DIR +
-                                      ", models_dir: " + models.string() + "}\n");
+                                      ", models_dir: " + models + "}\n");
 }
 
 std::string shipped(const char* strategy) {
@@ -52,22 +52,30 @@ TEST_CASE("training through the training host service gives the same model metri
   TempDir work;
   const std::map<std::string, std::string> env = {{"KTRDR_PLUGIN_PATH", ""}};
   const Completed local = run_program(
-      ktrdr_args(plugins.dir, {"run", write_job(work, shipped("rsi_macd_mlp.yaml"), work.path() / "local")
-                                          .string(),
-                               "--progress", "json"}),
+      ktrdr_args(plugins.dir,
+                 {"run", write_job(work, shipped("rsi_macd_mlp.yaml"), "local").string(),
+                  "--progress", "json"}),
       env);
   INFO(local.out << local.err);
   REQUIRE(local.exit_code == 0);
   const Json here = finished_event(local.out).at("result");
 
-  KtrdrServer server(plugins.dir, work.path() / "ops.db", {"--plugin", "training"}, env);
+  // The host runs elsewhere (its working directory is not the job file's) and may use only
+  // `work` and the shared data: the job file's relative paths reach it as absolute ones.
+  KtrdrServer server(plugins.dir, work.path() / "ops.db",
+                     {"--plugin", "training", "--root", work.path().string(), "--root",
+                      KTRDR_SHARED_DATA_DIR},
+                     env);
+  std::filesystem::create_directory(work.path() / "strategies");
+  std::filesystem::copy_file(shipped("rsi_macd_mlp.yaml"),
+                             work.path() / "strategies" / "rsi_macd_mlp.yaml");
   std::map<std::string, std::string> routed = env;
   routed["USE_TRAINING_HOST_SERVICE"] = "true";
   routed["TRAINING_HOST_SERVICE_URL"] = server.url();
   const Completed remote = run_program(
-      ktrdr_args(plugins.dir, {"run", write_job(work, shipped("rsi_macd_mlp.yaml"), work.path() / "host")
-                                          .string(),
-                               "--progress", "json"}),
+      ktrdr_args(plugins.dir,
+                 {"run", write_job(work, "strategies/rsi_macd_mlp.yaml", "host").string(),
+                  "--progress", "json"}),
       routed);
   INFO(remote.out << remote.err);
   REQUIRE(remote.exit_code == 0);
@@ -77,6 +85,7 @@ TEST_CASE("training through the training host service gives the same model metri
   CHECK(there.get_int("best_epoch") == here.get_int("best_epoch"));
   CHECK(std::filesystem::is_regular_file(
       std::filesystem::path(there.get_string("model_path").value()) / "model.pt"));
+  CHECK(std::filesystem::is_directory(work.path() / "host" / "rsi_macd_mlp"));
   CHECK_THAT(remote.out, Contains("\"operation\":\"model_training\""));
   CHECK(server.stop() == 0);
 }
@@ -85,7 +94,7 @@ TEST_CASE("Ctrl-C mid-epoch cancels training and writes no model", "[e2e][traini
   TrainingPlugin plugins;
   TempDir work;
   const auto models = work.path() / "models";
-  const auto job = write_job(work, KTRDR_LONG_STRATEGY, models);
+  const auto job = write_job(work, KTRDR_LONG_STRATEGY, models.string());
   Subprocess ktrdr(ktrdr_args(plugins.dir, {"run", job.string(), "--progress", "json"}),
                    {{"KTRDR_PLUGIN_PATH", ""}});
   REQUIRE(ktrdr.wait_for_line(

@@ -36,7 +36,7 @@ struct EngineFixture {
     REQUIRE(engine.plugins().load_for(kinds).empty());
     std::vector<Error> errors;
     engine::resolve_job_params(
-        load.file, {},
+        load.file, {}, engine::PathPolicy(),
         [&](const std::string& kind) { return &engine.plugins().find_kind(kind)->schema; },
         [](const std::string& kind) { return kind; }, errors);
     for (const auto& e : errors) FAIL(e.message);

@@ -1,6 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+
 #include "job_file.hpp"
+#include "temp_dir.hpp"
 
 using namespace ktrdr;
 using namespace ktrdr::engine;
@@ -22,8 +25,9 @@ Error only_error(const JobFileLoad& load) {
 ParamSchema test_schema() {
   ParamSchema schema;
   schema.add({.name = "limit", .type = ParamType::kInteger, .required = true, .minimum = 2});
-  schema.add({.name = "data_dir", .type = ParamType::kString,
+  schema.add({.name = "data_dir", .type = ParamType::kPath,
               .default_value = Json::string("./data")});
+  schema.add({.name = "models_dir", .type = ParamType::kPath});
   return schema;
 }
 
@@ -141,7 +145,7 @@ TEST_CASE("params are resolved against the kind's schema with located errors",
     std::vector<Error> errors;
     resolve_job_params(load.file,
                        {*parse_param_override("b.limit=60"), *parse_param_override("data_dir=/x")},
-                       lookup, unknown, errors);
+                       PathPolicy(), lookup, unknown, errors);
     REQUIRE(errors.empty());
     CHECK(load.file.jobs[0].params.get_int("limit") == 5);
     CHECK(load.file.jobs[1].params.get_int("limit") == 60);
@@ -152,7 +156,7 @@ TEST_CASE("params are resolved against the kind's schema with located errors",
                       "      limit: 1\n");
     REQUIRE(load.ok());
     std::vector<Error> errors;
-    resolve_job_params(load.file, {}, lookup, unknown, errors);
+    resolve_job_params(load.file, {}, PathPolicy(), lookup, unknown, errors);
     REQUIRE(errors.size() == 1);
     CHECK_THAT(errors[0].message, StartsWith("jobs.yaml:6:14: jobs[0].params.limit: "));
   }
@@ -161,7 +165,8 @@ TEST_CASE("params are resolved against the kind's schema with located errors",
                       "      limit: 5\n");
     REQUIRE(load.ok());
     std::vector<Error> errors;
-    resolve_job_params(load.file, {*parse_param_override("limit=1")}, lookup, unknown, errors);
+    resolve_job_params(load.file, {*parse_param_override("limit=1")}, PathPolicy(), lookup,
+                       unknown, errors);
     REQUIRE(errors.size() == 1);
     CHECK_THAT(errors[0].message, StartsWith("--set limit=1 (job \"a\"): "));
     CHECK_THAT(errors[0].message, !Contains("jobs.yaml"));
@@ -170,7 +175,7 @@ TEST_CASE("params are resolved against the kind's schema with located errors",
   SECTION("a missing required param names the job") {
     auto load = parse("version: 1\njobs:\n  - {name: a, kind: test.a}\n");
     std::vector<Error> errors;
-    resolve_job_params(load.file, {}, lookup, unknown, errors);
+    resolve_job_params(load.file, {}, PathPolicy(), lookup, unknown, errors);
     REQUIRE(errors.size() == 1);
     CHECK_THAT(errors[0].message, StartsWith("jobs.yaml:3:5: jobs[0].params") &&
                                       Contains("limit"));
@@ -178,18 +183,18 @@ TEST_CASE("params are resolved against the kind's schema with located errors",
   SECTION("an unknown kind names the kind's line") {
     auto load = parse("version: 1\njobs:\n  - name: a\n    kind: nope.x\n");
     std::vector<Error> errors;
-    resolve_job_params(load.file, {}, lookup, unknown, errors);
+    resolve_job_params(load.file, {}, PathPolicy(), lookup, unknown, errors);
     REQUIRE(errors.size() == 1);
     CHECK_THAT(errors[0].message, StartsWith("jobs.yaml:4:11: jobs[0].kind: unknown job kind"));
   }
   SECTION("a default or --set that no job takes is an error") {
-    auto load = parse("version: 1\ndefaults: {models_dir: /m}\njobs:\n"
+    auto load = parse("version: 1\ndefaults: {output_dir: /m}\njobs:\n"
                       "  - {name: a, kind: test.a, params: {limit: 5}}\n");
     std::vector<Error> errors;
-    resolve_job_params(load.file, {*parse_param_override("colour=red")}, lookup, unknown,
-                       errors);
+    resolve_job_params(load.file, {*parse_param_override("colour=red")}, PathPolicy(), lookup,
+                       unknown, errors);
     REQUIRE(errors.size() == 2);
-    CHECK_THAT(errors[0].message, StartsWith("jobs.yaml:2:24: defaults.models_dir"));
+    CHECK_THAT(errors[0].message, StartsWith("jobs.yaml:2:24: defaults.output_dir"));
     CHECK_THAT(errors[1].message, StartsWith("--set colour=red: no job"));
   }
 }
@@ -213,4 +218,75 @@ TEST_CASE("durations accept seconds and units", "[engine][jobfile]") {
   CHECK_FALSE(parse_duration(Json::string("99999999999999999999999m")).has_value());
   CHECK_FALSE(parse_duration(Json::number(-5)).has_value());
   CHECK(parse_duration(Json::string("8760h")) == std::chrono::hours(8760));
+}
+
+TEST_CASE("relative paths in a job file are the file's; on the command line and by default, the "
+          "working directory's",
+          "[engine][jobfile][paths]") {
+  const ParamSchema schema = test_schema();
+  const SchemaLookup lookup = [&](const std::string&) { return &schema; };
+  const auto unknown = [](const std::string& kind) { return kind; };
+  const std::filesystem::path cwd = std::filesystem::current_path();
+  auto load = parse_job_text("version: 1\ndefaults: {models_dir: ../models}\njobs:\n"
+                             "  - {name: a, kind: test.a, params: {limit: 5, data_dir: store}}\n"
+                             "  - {name: b, kind: test.a, params: {limit: 5}}\n"
+                             "  - {name: c, kind: test.a, params: {limit: 5, data_dir: /abs/d/}}\n",
+                             "/proj/jobs/load.yaml");
+  REQUIRE(load.ok());
+  std::vector<Error> errors;
+  resolve_job_params(load.file, {*parse_param_override("c.models_dir=out/m")},
+                     PathPolicy::for_job_file("/proj/jobs/load.yaml"), lookup, unknown, errors);
+  REQUIRE(errors.empty());
+  const auto& jobs = load.file.jobs;
+  CHECK(jobs[0].params.get_string("data_dir") == "/proj/jobs/store");
+  CHECK(jobs[0].params.get_string("models_dir") == "/proj/models");
+  CHECK(jobs[1].params.get_string("data_dir") == (cwd / "data").string());
+  CHECK(jobs[2].params.get_string("data_dir") == "/abs/d/");
+  CHECK(jobs[2].params.get_string("models_dir") == (cwd / "out/m").string());
+
+  SECTION("a job file named by a relative path is found from the working directory") {
+    const auto policy = PathPolicy::for_job_file("jobs/load.yaml");
+    CHECK(*policy.resolve("data_dir", "store", true) == (cwd / "jobs/store").string());
+    CHECK(*policy.resolve("data_dir", "store", false) == (cwd / "store").string());
+  }
+}
+
+TEST_CASE("a server's roots confine the paths a request may name, symlinks followed",
+          "[engine][jobfile][paths]") {
+  ktrdr::test::TempDir root;
+  ktrdr::test::TempDir other;
+  const auto canonical_root = std::filesystem::canonical(root.path());
+  std::filesystem::create_directory(root.path() / "data");
+  std::filesystem::create_directory_symlink(other.path(), root.path() / "escape");
+  auto policy = PathPolicy::confined_to({root.path(), root.path() / "data"});
+  REQUIRE(policy.ok());
+  CHECK(policy->roots().size() == 2);
+
+  CHECK(*policy->resolve("data_dir", "data", false) == (canonical_root / "data").string());
+  CHECK(*policy->resolve("data_dir", "new/models", true) ==
+        (canonical_root / "new/models").string());
+  CHECK(*policy->resolve("data_dir", (root.path() / "data/../x").string(), false) ==
+        (canonical_root / "x").string());
+  const std::vector<std::string> outsides = {"/etc",   "../x",          "data/../../x",
+                                             "escape", "escape/deeper", other.path().string(),
+                                             root.path().string() + "-sibling"};
+  for (const std::string& outside : outsides) {
+    INFO(outside);
+    auto refused = policy->resolve("data_dir", outside, false);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().code == ErrorCode::kInvalidArgument);
+    CHECK(refused.error().get("field") == "data_dir");
+    CHECK(refused.error().get("value") == outside);
+    CHECK_THAT(refused.error().message,
+               StartsWith("param \"data_dir\": " + outside) &&
+                   Contains("outside the directories this server may use (" +
+                            canonical_root.string()));
+  }
+
+  SECTION("a root must be an existing directory") {
+    auto missing = PathPolicy::confined_to({root.path() / "nope"});
+    REQUIRE_FALSE(missing.ok());
+    CHECK_THAT(missing.error().message, StartsWith("--root " + (root.path() / "nope").string()));
+    CHECK_FALSE(PathPolicy::confined_to({root.write("file", "x")}).ok());
+  }
 }

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "ktrdr/sdk/executor.hpp"
+#include "ktrdr/sdk/plugin_api.hpp"
 #include "plugin_host.hpp"
 #include "temp_dir.hpp"
 #include "test_plugins.hpp"
@@ -87,8 +88,10 @@ TEST_CASE("broken plugins are refused with a reason and the others still work",
     h.host.load_all();
     const PluginEntry& bad = h.entry("bad_abi");
     CHECK(bad.status == PluginStatus::kRefused);
-    CHECK_THAT(bad.refusal, Contains("plugin ABI version 99") && Contains("supports version 2") &&
-                                Contains("rebuild the plugin"));
+    CHECK_THAT(bad.refusal,
+               Contains("plugin ABI version 99") &&
+                   Contains("supports version " + std::to_string(KTRDR_PLUGIN_API_VERSION)) &&
+                   Contains("rebuild the plugin"));
     CHECK_THAT(read_file(marker), !Contains("bad_abi"));
     CHECK(h.entry("example").status == PluginStatus::kLoaded);
   }

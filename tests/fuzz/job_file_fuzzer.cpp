@@ -29,6 +29,7 @@ ktrdr::ParamSchema make_schema() {
       .add({.name = "symbols", .type = ParamType::kStringList, .choices = {"AAPL", "MSFT"}})
       .add({.name = "options", .type = ParamType::kObject})
       .add({.name = "extra", .type = ParamType::kAny})
+      .add({.name = "data_dir", .type = ParamType::kPath})
       .check(ktrdr::time_range_check());
   return schema;
 }
@@ -37,11 +38,12 @@ ktrdr::ParamSchema make_schema() {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const ktrdr::ParamSchema schema = make_schema();
+  static const auto paths = ktrdr::engine::PathPolicy::for_job_file("/jobs/fuzz.yaml");
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   auto load = ktrdr::engine::parse_job_text(text, "fuzz.yaml");
   if (!load.ok()) return 0;
   ktrdr::engine::resolve_job_params(
-      load.file, /*overrides=*/{}, [](const std::string&) { return &schema; },
+      load.file, /*overrides=*/{}, paths, [](const std::string&) { return &schema; },
       [](const std::string& kind) { return "unknown kind " + kind; }, load.errors);
   return 0;
 }

@@ -213,3 +213,58 @@ TEST_CASE("a schema describes itself as JSON", "[sdk][params]") {
   CHECK(json[0].get_string("pattern") == "[A-Z]+");
   CHECK(ktrdr::to_string(ParamType::kStringList) == "string_list");
 }
+
+TEST_CASE("path params, defaults included, are resolved before the cross-field checks read them",
+          "[sdk][params][paths]") {
+  ParamSchema schema;
+  schema.add({.name = "strategy", .type = ParamType::kPath, .required = true});
+  schema.add({.name = "data_dir", .type = ParamType::kPath, .default_value = Json::string("data")});
+  schema.add({.name = "label"});
+  std::string seen_by_check;
+  schema.check([&](const Json& p) -> std::optional<ktrdr::Error> {
+    seen_by_check = p.get_string("strategy").value_or("");
+    return std::nullopt;
+  });
+  std::vector<std::string> asked;
+  const ParamSchema::PathResolver under_base = [&](const std::string& field,
+                                                   const std::string& value) {
+    asked.push_back(field);
+    return ktrdr::Result<std::string>("/base/" + value);
+  };
+
+  Json given = params(R"({"strategy": "s.yaml", "label": "x"})");
+  REQUIRE(schema.validate(given, under_base).empty());
+  CHECK(given.get_string("strategy") == "/base/s.yaml");
+  CHECK(given.get_string("data_dir") == "/base/data");
+  CHECK(given.get_string("label") == "x");
+  CHECK(seen_by_check == "/base/s.yaml");
+  CHECK(asked == std::vector<std::string>{"strategy", "data_dir"});
+
+  SECTION("without a resolver they are kept as given") {
+    Json kept = params(R"({"strategy": "s.yaml"})");
+    REQUIRE(schema.validate(kept).empty());
+    CHECK(kept.get_string("strategy") == "s.yaml");
+  }
+  SECTION("a refusal is the param's error and the checks do not run") {
+    seen_by_check.clear();
+    const ParamSchema::PathResolver refuse = [](const std::string& field, const std::string&) {
+      return ktrdr::Result<std::string>(
+          ktrdr::Error::invalid_argument("outside", {{"field", field}}));
+    };
+    Json refused = params(R"({"strategy": "s.yaml"})");
+    const auto errors = schema.validate(refused, refuse);
+    REQUIRE(errors.size() == 2);
+    CHECK(errors[0].get("field") == "strategy");
+    CHECK(errors[1].get("field") == "data_dir");
+    CHECK(seen_by_check.empty());
+  }
+  SECTION("a path is a non-empty string") {
+    for (const char* text : {R"({"strategy": ""})", R"({"strategy": 3})"}) {
+      Json bad = params(text);
+      const auto errors = schema.validate(bad, under_base);
+      REQUIRE(errors.size() == 1);
+      CHECK_THAT(errors[0].message, Catch::Contains("expected path"));
+    }
+  }
+  CHECK(schema.to_json()[0].get_string("type") == "path");
+}

@@ -21,7 +21,7 @@ struct Service {
         manager({&registry, executor.get()},
                 [](const std::string&) { return std::optional<std::string>{}; }),
         server({}) {
-    for (const RouteSpec& route : TrainingHostService(manager, registry).routes()) {
+    for (const RouteSpec& route : TrainingHostService(manager, registry, nullptr).routes()) {
       server.route(route.method, route.pattern, route.handler, route.requires_auth, route.quick);
     }
     REQUIRE(server.start().ok());

@@ -75,6 +75,7 @@ ParamSchema DataValidation::schema(const DataConfig& config) {
               .pattern_description = "a series SYMBOL:TIMEFRAME (e.g. AAPL:1h, with a timeframe "
                                      "of 1m, 5m, 15m, 30m, 1h, 4h, 1d or 1w)"});
   schema.add({.name = "data_dir",
+              .type = ParamType::kPath,
               .default_value = Json::string(config.data_dir.string()),
               .description = "the store to check"});
   schema.add({.name = "repair",

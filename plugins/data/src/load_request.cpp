@@ -49,6 +49,7 @@ ParamSchema LoadRequest::schema(const DataConfig& config) {
               .description = "where bars come from (the IB host service when routed there)",
               .choices = DataConfig::provider_names()});
   schema.add({.name = "data_dir",
+              .type = ParamType::kPath,
               .default_value = Json::string(config.data_dir.string()),
               .description = "the store: one CSV per series, <SYMBOL>_<TF>.csv"});
   schema.add({.name = "repair",

@@ -65,13 +65,14 @@ Json status_json(const OperationRecord& record) {
   return status;
 }
 
-ServerResponse start(TrainingManager& manager, const ServerRequest& http) {
+ServerResponse start(TrainingManager& manager, const ParamSchema::PathResolver& resolve_path,
+                     const ServerRequest& http) {
   auto body = http.json();
   if (!body) return ServerResponse::error(body.error());
   Json params = std::move(body).value();
   const std::string name = params.get_string("name").value_or("");
   params.erase("name");
-  const auto errors = TrainingRequest::train_schema().validate(params);
+  const auto errors = TrainingRequest::train_schema().validate(params, resolve_path);
   if (!errors.empty()) return ServerResponse::error(errors.front());
   OperationRequest request;
   request.kind = kTrainKind;
@@ -130,7 +131,9 @@ std::vector<RouteSpec> TrainingHostService::routes() const {
   return {
       {.method = HttpMethod::kPost,
        .pattern = "/training/start",
-       .handler = [manager](const ServerRequest& r) { return start(*manager, r); }},
+       .handler = [manager, resolve_path = resolve_path_](const ServerRequest& r) {
+         return start(*manager, resolve_path, r);
+       }},
       {.method = HttpMethod::kGet,
        .pattern = "/training/status/{id}",
        .handler =

@@ -5,6 +5,7 @@
 // Thread-safe; the routes hold pointers to the manager and registry, which outlive them.
 #pragma once
 
+#include <utility>
 #include <vector>
 
 #include "ktrdr/sdk/operations_registry.hpp"
@@ -15,8 +16,10 @@ namespace ktrdr::training {
 
 class TrainingHostService {
  public:
-  TrainingHostService(TrainingManager& manager, OperationRegistry& registry)
-      : manager_(&manager), registry_(&registry) {}
+  // `resolve_path`: how the host resolves (and confines) the paths a request names.
+  TrainingHostService(TrainingManager& manager, OperationRegistry& registry,
+                      ParamSchema::PathResolver resolve_path)
+      : manager_(&manager), registry_(&registry), resolve_path_(std::move(resolve_path)) {}
 
   //   POST /training/start   {strategy, symbols?, timeframes?, start?, end?, data_dir?,
   //                           models_dir?, device?, seed?, threads?, name?}
@@ -35,6 +38,7 @@ class TrainingHostService {
  private:
   TrainingManager* manager_;
   OperationRegistry* registry_;
+  ParamSchema::PathResolver resolve_path_;
 };
 
 }  // namespace ktrdr::training

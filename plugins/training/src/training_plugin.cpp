@@ -31,7 +31,8 @@ extern "C" KTRDR_PLUGIN_EXPORT void ktrdr_plugin_register(ktrdr::PluginRegistrar
         .description = "Write a strategy's features and labels to CSV",
         .schema = TrainingRequest::features_schema(),
         .start = &TrainingManager::start_features}});
-  for (auto& route : TrainingHostService(*manager, *registrar.host().registry).routes()) {
+  const ktrdr::HostServices& host = registrar.host();
+  for (auto& route : TrainingHostService(*manager, *host.registry, host.resolve_path).routes()) {
     registrar.add_route(std::move(route));
   }
   registrar.add_health_check({.name = "torch", .check = &TrainingManager::health});

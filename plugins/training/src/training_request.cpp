@@ -27,6 +27,7 @@ void add_data_params(ParamSchema& schema) {
   schema.add({.name = "start", .description = "first bar time of the rows (date or ISO UTC)"});
   schema.add({.name = "end", .description = "rows before this time (exclusive)"});
   schema.add({.name = "data_dir",
+              .type = ParamType::kPath,
               .default_value = Json::string("data"),
               .description = "the store the bars are read from (the data domain's)"});
   schema.check(time_range_check());
@@ -57,6 +58,7 @@ void add_run_params(ParamSchema& schema) {
 
 void add_strategy_param(ParamSchema& schema) {
   schema.add({.name = "strategy",
+              .type = ParamType::kPath,
               .required = true,
               .description = "path of the strategy YAML (KTRDR's format)"});
   schema.check([](const Json& params) -> std::optional<Error> {
@@ -75,6 +77,7 @@ ParamSchema TrainingRequest::train_schema() {
   add_strategy_param(schema);
   add_data_params(schema);
   schema.add({.name = "models_dir",
+              .type = ParamType::kPath,
               .default_value = Json::string("models"),
               .description = "where models/<strategy>/<SYMBOLS>_<TF>_v<N>/ are written"});
   schema.add({.name = "seed",
@@ -89,6 +92,7 @@ ParamSchema TrainingRequest::train_schema() {
 ParamSchema TrainingRequest::evaluate_schema() {
   ParamSchema schema;
   schema.add({.name = "model",
+              .type = ParamType::kPath,
               .required = true,
               .description = "a model directory (…_v<N>) or a strategy's models directory "
                              "(its latest model)"});
@@ -102,6 +106,7 @@ ParamSchema TrainingRequest::features_schema() {
   add_strategy_param(schema);
   add_data_params(schema);
   schema.add({.name = "output_dir",
+              .type = ParamType::kPath,
               .default_value = Json::string("features"),
               .description = "where <SYMBOL>_<TF>_features.csv files are written"});
   return schema;

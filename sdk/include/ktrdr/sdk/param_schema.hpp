@@ -15,7 +15,9 @@
 
 namespace ktrdr {
 
-enum class ParamType { kString, kInteger, kNumber, kBoolean, kStringList, kObject, kAny };
+// kPath: a file or directory, given as a non-empty string; the engine makes relative ones absolute
+// (see ParamSchema::PathResolver) before the kind's checks run or the job is routed.
+enum class ParamType { kString, kInteger, kNumber, kBoolean, kStringList, kObject, kAny, kPath };
 std::string_view to_string(ParamType type) noexcept;
 
 struct ParamSpec {
@@ -41,6 +43,10 @@ class ParamSchema {
  public:
   // A cross-field check run after every field passed; returns an error naming the field.
   using Check = std::function<std::optional<Error>(const Json& params)>;
+  // Turns a path param's value into the path the job uses (absolute), or refuses it with an
+  // invalid_argument error naming the field.
+  using PathResolver =
+      std::function<Result<std::string>(const std::string& field, const std::string& value)>;
 
   ParamSchema& add(ParamSpec spec);
   ParamSchema& check(Check check);
@@ -48,8 +54,9 @@ class ParamSchema {
   // Fills defaults into `params` and returns every problem found (empty = valid). Each error is
   // invalid_argument with context "field" = the parameter's name. Unknown parameters are errors.
   // Integers are accepted where numbers are expected; numbers with no fraction where integers
-  // are expected.
-  std::vector<Error> validate(Json& params) const;
+  // are expected. Path params (defaults included) go through `resolve_path` when given, before the
+  // cross-field checks, so that a check reading a file reads the resolved one.
+  std::vector<Error> validate(Json& params, const PathResolver& resolve_path = nullptr) const;
 
   const std::vector<ParamSpec>& params() const { return specs_; }
   const ParamSpec* find(std::string_view name) const;

@@ -34,7 +34,7 @@
 // protocol, or the layout or virtual functions of an SDK type a plugin and the engine exchange.
 // It is versioned apart from the SDK release: a release that keeps it (every patch release
 // does) loads plugins built against earlier releases without a rebuild.
-#define KTRDR_PLUGIN_API_VERSION 2u
+#define KTRDR_PLUGIN_API_VERSION 3u
 #define KTRDR_PLUGIN_MAGIC "KTRDRPL"
 #define KTRDR_PLUGIN_SECTION ".ktrdr_plugin"
 #define KTRDR_PLUGIN_REGISTER_SYMBOL "ktrdr_plugin_register"

@@ -21,6 +21,7 @@
 #include "ktrdr/sdk/host_service_routing.hpp"
 #include "ktrdr/sdk/json.hpp"
 #include "ktrdr/sdk/operations_registry.hpp"
+#include "ktrdr/sdk/param_schema.hpp"
 #include "ktrdr/sdk/progress.hpp"
 #include "ktrdr/sdk/progress_renderer.hpp"
 
@@ -31,6 +32,9 @@ namespace ktrdr {
 struct HostServices {
   OperationRegistry* registry = nullptr;
   Executor* executor = nullptr;
+  // For params that arrive over HTTP in a plugin's own routes: where a path param points, or why
+  // it may not (a server confines paths to its roots). Null: take them as given.
+  ParamSchema::PathResolver resolve_path;
 };
 
 // A request to run one job kind.
