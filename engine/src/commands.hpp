@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,16 +41,22 @@ struct ServeOptions {
   // Directories the paths of requests may name (the first is the base of relative ones); empty =
   // the working directory.
   std::vector<std::filesystem::path> roots;
+  // History retention (both unset: keep everything): finished operations older than this many
+  // days, and past the newest `keep`, are deleted at start and hourly.
+  std::optional<std::int64_t> keep_days;
+  std::optional<std::size_t> keep;
 };
 int serve_command(const GlobalOptions& global, const ServeOptions& options);
 
 struct OpsOptions {
   std::string url;  // empty = KTRDR_API_URL, else http://127.0.0.1:8000
-  std::string action;  // list | show | cancel | watch
+  std::string action;  // list | show | cancel | watch | prune
   std::string id;
   std::string status;
   std::string kind;
   std::size_t limit = 20;
+  std::optional<std::int64_t> keep_days;  // prune
+  std::optional<std::size_t> keep;        // prune
   bool json = false;
   ProgressStyle progress = ProgressStyle::kAuto;
 };

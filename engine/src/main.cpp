@@ -69,6 +69,13 @@ int main(int argc, char** argv) {
                         "A directory whose files jobs sent to this server may read and write "
                         "(repeatable; relative paths in requests are taken from the first; "
                         "default: the working directory)");
+  serve_cmd->add_option("--keep-days", serve.keep_days,
+                        "Delete finished operations created more than this many days ago (at "
+                        "start and hourly; default: keep them)")
+      ->check(CLI::NonNegativeNumber);
+  serve_cmd->add_option("--keep", serve.keep,
+                        "Keep at most this many finished operations, the newest (at start and "
+                        "hourly; default: all)");
 
   OpsOptions ops;
   auto* ops_cmd = app.add_subcommand("ops", "Inspect and control the operations of a server");
@@ -88,6 +95,13 @@ int main(int argc, char** argv) {
   auto* watch_cmd = ops_cmd->add_subcommand(
       "watch", "Follow an operation's progress (Ctrl-C stops watching, never cancels)");
   watch_cmd->add_option("id", ops.id, "Operation id")->required();
+  auto* prune_cmd = ops_cmd->add_subcommand(
+      "prune", "Delete finished operations from the server's history (default: by its own "
+               "--keep-days/--keep)");
+  prune_cmd->add_option("--keep-days", ops.keep_days,
+                        "Delete those created more than this many days ago")
+      ->check(CLI::NonNegativeNumber);
+  prune_cmd->add_option("--keep", ops.keep, "Keep only this many, the newest");
   std::string watch_progress = "auto";
   watch_cmd->add_option("--progress", watch_progress, "Progress display")
       ->check(CLI::IsMember({"auto", "tty", "plain", "json"}))

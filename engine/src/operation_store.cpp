@@ -24,6 +24,7 @@ CREATE TABLE IF NOT EXISTS operations (
   record     TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS operations_created ON operations (created_at);
+CREATE INDEX IF NOT EXISTS operations_state_created ON operations (state, created_at);
 CREATE TABLE IF NOT EXISTS operations_quarantine (
   id     TEXT NOT NULL,
   record TEXT NOT NULL,
@@ -43,6 +44,14 @@ constexpr const char* kUpsert =
 Error sqlite_error(sqlite3* db, const std::filesystem::path& path, const std::string& what) {
   return Error::io(path.string() + ": " + what + ": " + sqlite3_errmsg(db),
                    {{"file", path.string()}});
+}
+
+// Commits the open transaction, or rolls it back and says why.
+Result<void> commit(sqlite3* db, const std::filesystem::path& path) {
+  if (sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr) == SQLITE_OK) return {};
+  Error error = sqlite_error(db, path, "cannot commit");
+  sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+  return error;
 }
 
 // A prepared statement, finalized on destruction.
@@ -130,6 +139,7 @@ Result<std::size_t> OperationStore::restore_into(
   std::vector<OperationRecord> records;
   std::vector<std::tuple<std::string, std::string, std::string>> unreadable;  // id, text, why
   {
+    std::lock_guard db(db_mutex_);
     Statement select(db_, "SELECT id, record FROM operations ORDER BY created_at, id");
     if (select.get() == nullptr) return sqlite_error(db_, path_, "cannot read operations");
     while (sqlite3_step(select.get()) == SQLITE_ROW) {
@@ -178,6 +188,7 @@ Result<std::size_t> OperationStore::restore_into(
 
 void OperationStore::quarantine(const std::string& id, const std::string& text,
                                 const std::string& reason) {
+  std::lock_guard db(db_mutex_);
   Statement insert(db_, "INSERT INTO operations_quarantine (id, record, reason) VALUES (?1, ?2, ?3)");
   bind_text(insert.get(), 1, id);
   bind_text(insert.get(), 2, text);
@@ -206,6 +217,45 @@ Result<void> OperationStore::flush() {
   changed_.wait(lock, [&] { return written_batches_ >= target; });
   if (failure_) return *failure_;
   return {};
+}
+
+Result<std::vector<std::string>> OperationStore::prune(const Retention& retention) {
+  if (auto flushed = flush(); !flushed.ok()) return flushed.error();
+  std::lock_guard db(db_mutex_);
+  // Finished operations created before the cutoff, or not among the newest `keep` of them.
+  Statement select(db_,
+                   "SELECT id FROM operations WHERE state IN ('completed', 'failed', 'cancelled') "
+                   "AND (created_at < ?1 OR id NOT IN (SELECT id FROM operations WHERE state IN "
+                   "('completed', 'failed', 'cancelled') ORDER BY created_at DESC, id DESC "
+                   "LIMIT ?2))");
+  Statement remove(db_, "DELETE FROM operations WHERE id = ?1");
+  if (select.get() == nullptr || remove.get() == nullptr) {
+    return sqlite_error(db_, path_, "cannot prune operations");
+  }
+  const std::string cutoff =
+      retention.max_age ? to_iso8601(std::chrono::system_clock::now() - *retention.max_age, true)
+                        : std::string();
+  bind_text(select.get(), 1, cutoff);
+  sqlite3_bind_int64(select.get(), 2,
+                     retention.keep ? static_cast<sqlite3_int64>(*retention.keep) : -1);
+  if (sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    return sqlite_error(db_, path_, "cannot start a transaction");
+  }
+  std::vector<std::string> ids;
+  while (sqlite3_step(select.get()) == SQLITE_ROW) {
+    ids.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(select.get(), 0)));
+  }
+  for (const std::string& id : ids) {
+    sqlite3_reset(remove.get());
+    bind_text(remove.get(), 1, id);
+    if (sqlite3_step(remove.get()) != SQLITE_DONE) {
+      Error error = sqlite_error(db_, path_, "cannot delete operation " + id);
+      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      return error;
+    }
+  }
+  if (auto committed = commit(db_, path_); !committed.ok()) return committed.error();
+  return ids;
 }
 
 std::optional<Error> OperationStore::failure() const {
@@ -244,6 +294,7 @@ void OperationStore::write_loop() {
 
 Result<void> OperationStore::write(const std::map<std::string, OperationRecord>& records) {
   if (records.empty()) return {};
+  std::lock_guard db(db_mutex_);
   if (sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) {
     return sqlite_error(db_, path_, "cannot start a transaction");
   }
@@ -263,12 +314,7 @@ Result<void> OperationStore::write(const std::map<std::string, OperationRecord>&
       return error;
     }
   }
-  if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
-    Error error = sqlite_error(db_, path_, "cannot commit");
-    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-    return error;
-  }
-  return {};
+  return commit(db_, path_);
 }
 
 }  // namespace ktrdr::engine

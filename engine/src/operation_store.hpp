@@ -16,6 +16,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "ktrdr/sdk/operations_registry.hpp"
 #include "ktrdr/sdk/result.hpp"
@@ -23,6 +24,14 @@
 struct sqlite3;
 
 namespace ktrdr::engine {
+
+// How much finished history a server keeps: finished operations created more than `max_age` ago,
+// and those past the newest `keep`, go. Operations still pending or running always stay.
+struct Retention {
+  std::optional<std::chrono::days> max_age;
+  std::optional<std::size_t> keep;
+  bool any() const { return max_age || keep; }
+};
 
 class OperationStore {
  public:
@@ -47,6 +56,9 @@ class OperationStore {
   // Blocks until everything queued so far is committed; the error when the write failed (the
   // records stay queued and are retried).
   Result<void> flush();
+  // Commits what is queued, then deletes the finished operations `retention` does not keep, in
+  // one transaction; returns their ids.
+  Result<std::vector<std::string>> prune(const Retention& retention);
   // Why the last write failed, while writes fail; nullopt once one succeeds.
   std::optional<Error> failure() const;
 
@@ -60,6 +72,7 @@ class OperationStore {
 
   std::filesystem::path path_;
   sqlite3* db_;
+  std::mutex db_mutex_;  // one user of db_ at a time: the writer, restore, prune
   OperationRegistry::Subscription subscription_;
   mutable std::mutex mutex_;
   std::condition_variable changed_;

@@ -125,15 +125,17 @@ void OperationsApi::mount(HostService& server) {
   server.route(HttpMethod::kPost, api("/jobs"), [this](const ServerRequest& r) {
     return submit_jobs(r);
   });
-  // These only read or change the registry: quick.
   constexpr bool kAuth = true;
   constexpr bool kQuick = true;
-  // Waits for the journal's commit: not quick.
+  // These wait for the store or read many records: on the handler pool, so that the I/O threads
+  // stay free for the rest.
   server.route(HttpMethod::kPost, api("/operations"),
                [this](const ServerRequest& r) { return start_operation(r); });
-  server.route(
-      HttpMethod::kGet, api("/operations"),
-      [this](const ServerRequest& r) { return list_operations(r); }, kAuth, kQuick);
+  server.route(HttpMethod::kGet, api("/operations"),
+               [this](const ServerRequest& r) { return list_operations(r); });
+  server.route(HttpMethod::kPost, api("/operations/prune"),
+               [this](const ServerRequest& r) { return prune_operations(r); });
+  // These read or change one record: quick.
   server.route(
       HttpMethod::kGet, api("/operations/{id}"),
       [this](const ServerRequest& r) { return get_operation(r); }, kAuth, kQuick);
@@ -273,6 +275,39 @@ ServerResponse OperationsApi::start_operation(const ServerRequest& request) {
   if (!id.ok()) return ServerResponse::error(id.error());
   if (auto refusal = wait_stored({*id})) return std::move(*refusal);
   return ServerResponse::json(engine_.registry().get(*id)->to_json(), 201);
+}
+
+ServerResponse OperationsApi::prune_operations(const ServerRequest& request) {
+  ParamSchema schema;
+  schema.add({.name = "keep_days",
+              .type = ParamType::kInteger,
+              .description = "finished operations created more than this many days ago go",
+              .minimum = 0});
+  schema.add({.name = "keep",
+              .type = ParamType::kInteger,
+              .description = "at most this many finished operations stay (the newest)",
+              .minimum = 0});
+  auto body = request.body.empty() ? Result<Json>(Json::object()) : request.json();
+  if (!body.ok()) return ServerResponse::error(body.error());
+  if (auto problems = schema.validate(*body); !problems.empty()) return errors_response(problems);
+  if (!journal_.prune) {
+    return ServerResponse::error(Error::unavailable("this server keeps no operation history"));
+  }
+  Retention retention = journal_.retention;
+  if (auto days = body->get_int("keep_days")) retention.max_age = std::chrono::days(*days);
+  if (auto keep = body->get_int("keep")) retention.keep = static_cast<std::size_t>(*keep);
+  if (!retention.any()) {
+    return ServerResponse::error(Error::invalid_argument(
+        "nothing to prune by: give keep_days or keep (or start the server with --keep-days or "
+        "--keep)"));
+  }
+  auto pruned = journal_.prune(retention);
+  if (!pruned.ok()) return ServerResponse::error(pruned.error());
+  Json answer = Json::object();
+  answer.set("pruned", *pruned).set("remaining", engine_.registry().count());
+  if (retention.max_age) answer.set("keep_days", retention.max_age->count());
+  if (retention.keep) answer.set("keep", *retention.keep);
+  return ServerResponse::json(answer);
 }
 
 ServerResponse OperationsApi::list_operations(const ServerRequest& request) const {

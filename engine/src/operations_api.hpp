@@ -15,15 +15,19 @@
 
 #include "engine.hpp"
 #include "ktrdr/sdk/host_service.hpp"
+#include "operation_store.hpp"
 
 namespace ktrdr::engine {
 
 // Where the server keeps the operations it acknowledges: POST /operations and POST /jobs answer
 // only once `commit` says the new records are stored (a group commit), and while `failure` says
-// the store cannot write, new work is refused with 503.
+// the store cannot write, new work is refused with 503. `prune` deletes the finished history a
+// retention does not keep (POST /operations/prune, by default with `retention`).
 struct OperationJournal {
   std::function<Result<void>()> commit;
   std::function<std::optional<Error>()> failure;
+  std::function<Result<std::size_t>(const Retention&)> prune;
+  Retention retention;
 };
 
 class OperationsApi {
@@ -50,6 +54,7 @@ class OperationsApi {
   ServerResponse list_operations(const ServerRequest& request) const;
   ServerResponse get_operation(const ServerRequest& request) const;
   ServerResponse cancel_operation(const ServerRequest& request);
+  ServerResponse prune_operations(const ServerRequest& request);
   void stream_events(const ServerRequest& request, StreamWriter& writer) const;
   ServerResponse health(const HostService& server, const ServerRequest& request) const;
   // 503 while the journal cannot store new work.

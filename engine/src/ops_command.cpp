@@ -135,6 +135,16 @@ int ops_command(const GlobalOptions& global, const OpsOptions& options) {
               << ")\n";
     return kExitOk;
   }
+  if (options.action == "prune") {
+    Json body = Json::object();
+    if (options.keep_days) body.set("keep_days", *options.keep_days);
+    if (options.keep) body.set("keep", static_cast<std::int64_t>(*options.keep));
+    auto pruned = c.adapter().post_json(std::string(kOperationsApiPrefix) + "/operations/prune", body);
+    if (!pruned.ok()) return fail(pruned.error());
+    std::cout << "pruned " << pruned->get_int("pruned").value_or(0) << " finished operations; "
+              << pruned->get_int("remaining").value_or(0) << " remain\n";
+    return kExitOk;
+  }
   return watch(c, global, options, stop_watching.token());
 }
 

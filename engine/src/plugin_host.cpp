@@ -77,8 +77,7 @@ class Registrar final : public PluginRegistrar {
 
   void add_job_kind(JobKindSpec spec) override {
     if (std::find(entry_.kinds.begin(), entry_.kinds.end(), spec.kind) == entry_.kinds.end()) {
-      problems_.push_back("registers job kind '" + spec.kind +
-                          "' that its descriptor does not declare (stale descriptor?)");
+      problems_.push_back(undeclared_kind_problem(spec.kind));
       return;
     }
     if (!spec.start) {
@@ -173,14 +172,11 @@ void PluginHost::refuse(PluginEntry& entry, std::string reason) {
   entry.refusal = std::move(reason);
 }
 
-// Kinds are owned by their plugin's name: "data" may declare "data.load", nothing else may.
 // Checked from the descriptor, so a plugin cannot take another's kinds by being found first.
 void PluginHost::check_namespace(PluginEntry& entry) {
-  const std::string prefix = entry.name + ".";
   for (const std::string& kind : entry.kinds) {
-    if (kind.size() <= prefix.size() || !kind.starts_with(prefix)) {
-      refuse(entry, "declares job kind '" + kind + "' outside its namespace: a plugin named '" +
-                        entry.name + "' may only declare kinds '" + prefix + "<kind>'");
+    if (auto outside = kind_outside_namespace(entry.name, kind)) {
+      refuse(entry, std::move(*outside));
       return;
     }
   }

@@ -16,6 +16,8 @@ namespace {
 
 // How long a stopping server lets requests and cancelled operations finish.
 constexpr std::chrono::seconds kShutdownGrace{5};
+// How often the history retention (--keep-days, --keep) is applied while serving.
+constexpr std::chrono::hours kPruneInterval{1};
 
 // Who may use the server: the token from KTRDR_API_TOKEN, the origins, and the refusals of an
 // empty token or of a server reachable from other machines with no token at all.
@@ -72,6 +74,22 @@ int serve_command(const GlobalOptions& global, const ServeOptions& options) {
     std::cerr << "ktrdr serve: error: " << store.error().message << "\n";
     return kExitBadInput;
   }
+  Retention retention;
+  if (options.keep_days) retention.max_age = std::chrono::days(*options.keep_days);
+  retention.keep = options.keep;
+  // Deletes from the store, then from the registry (a no-op before the history is loaded).
+  const auto prune = [&](const Retention& kept) -> Result<std::size_t> {
+    auto pruned = (*store)->prune(kept);
+    if (!pruned.ok()) return pruned.error();
+    engine.registry().forget(*pruned);
+    return pruned->size();
+  };
+  // Before the history is loaded, so that what goes is never loaded.
+  if (retention.any()) {
+    if (auto pruned = prune(retention); !pruned.ok()) {
+      std::cerr << "ktrdr serve: warning: " << pruned.error().message << "\n";
+    }
+  }
   engine.plugins().probe_with(boost::dll::program_location());
   if (options.plugins.empty()) {
     engine.plugins().load_all();
@@ -102,7 +120,9 @@ int serve_command(const GlobalOptions& global, const ServeOptions& options) {
     OperationsApi api(engine, shutdown.token());
     OperationStore& journal = **store;
     api.set_journal({.commit = [&journal] { return journal.flush(); },
-                     .failure = [&journal] { return journal.failure(); }});
+                     .failure = [&journal] { return journal.failure(); },
+                     .prune = prune,
+                     .retention = retention});
     api.add_health_check({"operations_db", [&journal] {
                             Json check = Json::object();
                             std::error_code ec;
@@ -130,8 +150,13 @@ int serve_command(const GlobalOptions& global, const ServeOptions& options) {
               << " operations restored from " << db_path.string() << "; paths confined to "
               << roots << ")" << std::endl;
 
-    // Serve until SIGINT/SIGTERM; then cancel what runs, let it stop, and close.
-    while (!shutdown.token().wait_for(std::chrono::hours(24))) {
+    // Serve until SIGINT/SIGTERM, applying the retention hourly; then cancel what runs, let it
+    // stop, and close.
+    while (!shutdown.token().wait_for(kPruneInterval)) {
+      if (!retention.any()) continue;
+      if (auto pruned = prune(retention); !pruned.ok()) {
+        std::cerr << "ktrdr serve: warning: " << pruned.error().message << "\n";
+      }
     }
     std::cout << "ktrdr serve: stopping" << std::endl;
     engine.cancel_running(CancelReason::kShutdown, "the server is stopping");

@@ -88,8 +88,9 @@ std::string OperationRegistry::create(std::string kind, std::string name, Json p
     record.progress.started_at = now;
     record.progress.updated_at = now;
     record.version = 1;
-    order_.push_back(id);
-    return &entries_.emplace(id, Entry{std::move(record), std::move(source)}).first->second.record;
+    const auto place = order_.emplace(now, id);
+    return &entries_.emplace(id, Entry{std::move(record), std::move(source), place})
+                .first->second.record;
   });
   return id;
 }
@@ -98,15 +99,19 @@ void OperationRegistry::restore(OperationRecord record) {
   apply([&]() -> const OperationRecord* {
     const auto it = entries_.find(record.id);
     if (it == entries_.end()) {
-      order_.push_back(record.id);
       const std::string id = record.id;
-      return &entries_.emplace(id, Entry{std::move(record), CancellationSource()})
+      const auto place = order_.emplace(record.created_at, id);
+      return &entries_.emplace(id, Entry{std::move(record), CancellationSource(), place})
                   .first->second.record;
     }
     OperationRecord& existing = it->second.record;
     if (is_terminal(existing.state)) return nullptr;
     // Versions keep increasing for listeners even when the restored copy is older.
     record.version = std::max(record.version, existing.version + 1);
+    if (record.created_at != existing.created_at) {
+      order_.erase(it->second.place);
+      it->second.place = order_.emplace(record.created_at, record.id);
+    }
     existing = std::move(record);
     return &existing;
   });
@@ -210,6 +215,20 @@ Result<void> OperationRegistry::request_cancel(const std::string& id, CancelReas
   return {};
 }
 
+std::size_t OperationRegistry::forget(const std::vector<std::string>& ids) {
+  std::lock_guard serial(change_mutex_);
+  std::lock_guard lock(mutex_);
+  std::size_t dropped = 0;
+  for (const std::string& id : ids) {
+    const auto it = entries_.find(id);
+    if (it == entries_.end() || !is_terminal(it->second.record.state)) continue;
+    order_.erase(it->second.place);
+    entries_.erase(it);
+    ++dropped;
+  }
+  return dropped;
+}
+
 // --- reads ---
 
 std::optional<OperationRecord> OperationRegistry::get(const std::string& id) const {
@@ -221,24 +240,23 @@ std::optional<OperationRecord> OperationRegistry::get(const std::string& id) con
 
 std::vector<OperationRecord> OperationRegistry::list(const OperationFilter& filter) const {
   std::lock_guard lock(mutex_);
-  std::vector<const OperationRecord*> found;
-  for (auto it = order_.rbegin(); it != order_.rend(); ++it) {
-    const OperationRecord& record = entries_.at(*it).record;
-    if (matches(record, filter)) found.push_back(&record);
-  }
-  // Newest first; among equal times, the latest added first.
-  std::stable_sort(found.begin(), found.end(),
-                   [](const auto* a, const auto* b) { return a->created_at > b->created_at; });
   std::vector<OperationRecord> page;
-  const std::size_t first = std::min(filter.offset, found.size());
-  const std::size_t last = first + std::min(filter.limit, found.size() - first);
-  page.reserve(last - first);
-  for (std::size_t i = first; i < last; ++i) page.push_back(*found[i]);
+  std::size_t skipped = 0;
+  for (auto it = order_.rbegin(); it != order_.rend() && page.size() < filter.limit; ++it) {
+    const OperationRecord& record = entries_.at(it->second).record;
+    if (!matches(record, filter)) continue;
+    if (skipped < filter.offset) {
+      ++skipped;
+    } else {
+      page.push_back(record);
+    }
+  }
   return page;
 }
 
 std::size_t OperationRegistry::count(const OperationFilter& filter) const {
   std::lock_guard lock(mutex_);
+  if (!filter.state && !filter.kind) return entries_.size();
   return static_cast<std::size_t>(
       std::count_if(entries_.begin(), entries_.end(),
                     [&](const auto& entry) { return matches(entry.second.record, filter); }));

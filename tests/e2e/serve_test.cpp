@@ -509,3 +509,48 @@ TEST_CASE("50 concurrent clients x 200 requests: no errors and no leaked descrip
   CHECK(settled_fds(fds_before, 30s) <= fds_before);
   CHECK(server.stop() == 0);
 }
+
+TEST_CASE("history retention: serve --keep and ktrdr ops prune delete the oldest finished "
+          "operations, at start too",
+          "[e2e][serve][retention]") {
+  Plugins plugins;
+  TempDir work;
+  std::vector<std::string> ids;
+  {
+    KtrdrServer server(plugins.dir, work.path() / "ops.db", {"--keep", "3"});
+    REQUIRE_FALSE(server.url().empty());
+    auto client = HostServiceClient::create(server.url());
+    REQUIRE(client.ok());
+    for (int i = 0; i < 5; ++i) {
+      auto started = (*client)->start("example.primes", Json::object().set("limit", 1000), "p");
+      REQUIRE(started.ok());
+      ids.push_back(started->id);
+      REQUIRE((*client)->watch(ids.back(), [](const OperationRecord&) { return true; }).ok());
+    }
+    const auto ops = [&](std::vector<std::string> args) {
+      args.insert(args.begin(), {"ops", "--url", server.url()});
+      return run_program(ktrdr_args(plugins.dir, args), {{"KTRDR_PLUGIN_PATH", ""}});
+    };
+    const Completed by_default = ops({"prune"});
+    INFO(by_default.out << by_default.err);
+    CHECK(by_default.exit_code == 0);
+    CHECK_THAT(by_default.out, Contains("pruned 2 finished operations; 3 remain"));
+    const Json listed = json_of(curl({server.url() + "/api/v1/operations"}).body);
+    CHECK(listed.get_int("total") == 3);
+    CHECK(listed.at("operations")[0].get_string("id") == ids[4]);
+    CHECK(curl({server.url() + "/api/v1/operations/" + ids[0]}).status == 404);
+
+    CHECK_THAT(ops({"prune", "--keep", "1"}).out, Contains("pruned 2 finished operations"));
+    CHECK(ops({"prune", "--keep-days", "-1"}).exit_code == 2);
+    const CurlResponse bad = post(server.url() + "/api/v1/operations/prune", "application/json",
+                                  R"({"keep": "all"})");
+    CHECK(bad.status == 400);
+    CHECK(json_of(bad.body).at("error").at("details").get_string("field") == "keep");
+    CHECK(server.stop() == 0);
+  }
+  KtrdrServer restarted(plugins.dir, work.path() / "ops.db", {"--keep", "0"});
+  REQUIRE_FALSE(restarted.url().empty());
+  CHECK_THAT(restarted.process().out(), Contains("0 operations restored"));
+  CHECK(curl({restarted.url() + "/api/v1/operations/" + ids[4]}).status == 404);
+  CHECK(restarted.stop() == 0);
+}

@@ -377,3 +377,33 @@ TEST_CASE("wait_terminal blocks until the operation ends or the token is cancell
   }
   SECTION("an unknown id") { CHECK_FALSE(registry.wait_terminal("op_missing").has_value()); }
 }
+
+TEST_CASE("restored history lists by creation time whatever order it arrives in, and pruned "
+          "records are forgotten",
+          "[sdk][registry]") {
+  OperationRegistry registry;
+  const auto day = [](int d) {
+    return std::chrono::system_clock::time_point(std::chrono::hours(24 * d));
+  };
+  for (int d : {3, 1, 2}) {
+    OperationRecord record;
+    record.id = "op_" + std::to_string(d);
+    record.kind = "data.load";
+    record.state = OperationState::kCompleted;
+    record.created_at = day(d);
+    registry.restore(record);
+  }
+  const std::string live = create(registry);
+  const auto ids = [&] {
+    std::vector<std::string> out;
+    for (const auto& record : registry.list()) out.push_back(record.id);
+    return out;
+  };
+  CHECK(ids() == std::vector<std::string>{live, "op_3", "op_2", "op_1"});
+
+  CHECK(registry.forget({"op_1", "op_3", live, "op_unknown"}) == 2);
+  CHECK(ids() == std::vector<std::string>{live, "op_2"});
+  CHECK_FALSE(registry.get("op_1"));
+  CHECK(registry.get(live));
+  CHECK(registry.count() == 2);
+}

@@ -3,6 +3,7 @@
 // nothing. Listeners see every change, in the order the changes happened.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -77,8 +78,13 @@ class OperationRegistry {
   Result<void> request_cancel(const std::string& id, CancelReason reason = CancelReason::kUser,
                               std::string text = {});
 
+  // Drops the records of `ids` that are terminal (history pruned from the store); others stay.
+  // Listeners are not called. Returns how many were dropped.
+  std::size_t forget(const std::vector<std::string>& ids);
+
   std::optional<OperationRecord> get(const std::string& id) const;
-  // Newest first, filtered and paged.
+  // Newest first (by creation time, then the latest added), filtered and paged; reads only as
+  // many records as the page needs when unfiltered.
   std::vector<OperationRecord> list(const OperationFilter& filter = {}) const;
   std::size_t count(const OperationFilter& filter = {}) const;
 
@@ -93,9 +99,11 @@ class OperationRegistry {
   [[nodiscard]] Subscription subscribe(Listener listener);
 
  private:
+  using Order = std::multimap<std::chrono::system_clock::time_point, std::string>;
   struct Entry {
     OperationRecord record;
     CancellationSource source;
+    Order::iterator place;  // in order_
   };
   // Runs `change` under both locks; when it returns a record, publishes a copy of it to waiters
   // and listeners (still under change_mutex_). Returns whether there was a change.
@@ -113,7 +121,7 @@ class OperationRegistry {
   mutable std::mutex mutex_;           // guards entries_ and order_
   mutable std::condition_variable changed_;
   std::map<std::string, Entry> entries_;
-  std::vector<std::string> order_;  // creation order
+  Order order_;  // by creation time; equal times in the order added
   std::mutex listeners_mutex_;
   std::map<std::uint64_t, std::shared_ptr<Listener>> listeners_;
   std::uint64_t next_listener_ = 1;

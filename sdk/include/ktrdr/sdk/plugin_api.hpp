@@ -19,6 +19,7 @@
 #include <cstring>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -101,6 +102,22 @@ inline std::vector<std::string> descriptor_kinds(const KtrdrPluginDescriptor& de
     start = end + 1;
   }
   return kinds;
+}
+
+// Kinds are owned by their plugin's name ("data" may declare "data.load", nothing else may): why
+// the plugin named `plugin` may not declare `kind`, or nullopt when it may. The engine's rule.
+inline std::optional<std::string> kind_outside_namespace(std::string_view plugin,
+                                                         std::string_view kind) {
+  const std::string prefix = std::string(plugin) + ".";
+  if (kind.size() > prefix.size() && kind.starts_with(prefix)) return std::nullopt;
+  return "declares job kind '" + std::string(kind) + "' outside its namespace: a plugin named '" +
+         std::string(plugin) + "' may only declare kinds '" + prefix + "<kind>'";
+}
+
+// The engine's word for a kind registered but not declared in the plugin's descriptor.
+inline std::string undeclared_kind_problem(std::string_view kind) {
+  return "registers job kind '" + std::string(kind) +
+         "' that its descriptor does not declare (stale descriptor?)";
 }
 
 // One job kind a plugin offers ("data.load").

@@ -165,21 +165,15 @@ class PluginHarness final : public PluginRegistrar {
       plugin = fixed_string(descriptor->name, sizeof descriptor->name);
       const std::vector<std::string> declared = descriptor_kinds(*descriptor);
       if (declared.empty()) problems.push_back("declares no job kinds");
-      const std::string prefix = plugin + ".";
       for (const std::string& kind : declared) {
-        if (kind.size() <= prefix.size() || !kind.starts_with(prefix)) {
-          problems.push_back("declares job kind '" + kind + "' outside its namespace: a plugin " +
-                             "named '" + plugin + "' may only declare kinds '" + prefix +
-                             "<kind>'");
-        }
+        if (auto outside = kind_outside_namespace(plugin, kind)) problems.push_back(*outside);
         if (!kinds_.contains(kind)) {
           problems.push_back("declares job kind '" + kind + "' but does not register it");
         }
       }
       for (const auto& registered : kinds_) {
         if (std::find(declared.begin(), declared.end(), registered.first) == declared.end()) {
-          problems.push_back("registers job kind '" + registered.first +
-                             "' that its descriptor does not declare (stale descriptor?)");
+          problems.push_back(undeclared_kind_problem(registered.first));
         }
       }
     }
