@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "huge_pages.hpp"
+
 namespace ktrdr {
 
 namespace {
@@ -46,12 +48,16 @@ BarSeries::BarSeries(std::string symbol, Timeframe timeframe)
     : symbol_(std::move(symbol)), timeframe_(timeframe) {}
 
 void BarSeries::reserve(std::size_t n) {
-  timestamps_.reserve(n);
-  opens_.reserve(n);
-  highs_.reserve(n);
-  lows_.reserve(n);
-  closes_.reserve(n);
-  volumes_.reserve(n);
+  const auto reserve_column = [n](auto& column) {
+    column.reserve(n);
+    detail::advise_huge_pages(column.data(), column.capacity() * sizeof column[0]);
+  };
+  reserve_column(timestamps_);
+  reserve_column(opens_);
+  reserve_column(highs_);
+  reserve_column(lows_);
+  reserve_column(closes_);
+  reserve_column(volumes_);
 }
 
 void BarSeries::append(const Bar& bar) {

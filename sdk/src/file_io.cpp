@@ -14,6 +14,7 @@
 #include <system_error>
 #include <utility>
 
+#include "huge_pages.hpp"
 #include "ktrdr/sdk/error.hpp"
 
 namespace ktrdr {
@@ -24,7 +25,7 @@ namespace {
 
 // A whole-file read asks for at most this much at a time, checking its token in between: a
 // cancel reaches a 200 MB read within one chunk (milliseconds).
-constexpr std::size_t kReadChunk = 4u << 20;
+constexpr std::size_t kReadChunk = 1u << 20;
 
 // Temp files are `<target>.tmp.<pid>.<random hex>`; stores ignore names of this shape.
 constexpr std::string_view kTempInfix = ".tmp.";
@@ -171,16 +172,20 @@ Result<std::string> read_whole_file(const fs::path& path, std::optional<std::siz
   if (size > limit) return too_big(path, limit);
   // Reserved at once (one spare byte for the read that sees end-of-file), but filled a chunk at
   // a time: zeroing and faulting in a big file's pages is part of each chunk's step, so a
-  // cancel never waits for more than one.
+  // cancel never waits for more than one. No read asks for more room than was reserved (growing
+  // the string would copy all of it into a buffer twice the size); only a file that grew since
+  // fstat makes it grow.
   std::string text;
   text.reserve(static_cast<std::size_t>(size) + 1);
+  detail::advise_huge_pages(text.data(), text.capacity());
   std::size_t got = 0;
   for (;;) {
     if (token.is_cancelled()) {
       return Error::cancelled("reading " + path.string() + " was cancelled",
                               {{"file", path.string()}});
     }
-    const std::size_t room = std::min(kReadChunk, limit + 1 - got);
+    const std::size_t reserved = text.capacity() > got ? text.capacity() - got : kReadChunk;
+    const std::size_t room = std::min({kReadChunk, limit + 1 - got, reserved});
     text.resize(got + room);
     const ssize_t n = ::read(fd.get(), text.data() + got, room);
     if (n < 0 && errno == EINTR) continue;

@@ -93,6 +93,21 @@ TEST_CASE("a saved file reads back byte for byte", "[sdk][file_io]") {
   CHECK(*read == content);
 }
 
+TEST_CASE("a file is read into one buffer of its size, never copied into a bigger one",
+          "[sdk][file_io]") {
+  TempDir dir;
+  const fs::path file = dir.path() / "EURUSD_1m.csv";
+  // Sizes at, below and past the 1 MiB read chunk, and a multiple of it (the read that meets
+  // the end of the file must fit in what was reserved).
+  const std::size_t size = GENERATE(std::size_t{1}, std::size_t{1} << 20,
+                                    (std::size_t{8} << 20) + 3, std::size_t{12} << 20);
+  write_file(file, std::string(size, 'x'));
+  auto read = read_whole_file(file);
+  REQUIRE(read.ok());
+  CHECK(read->size() == size);
+  CHECK(read->capacity() <= size + 16);
+}
+
 TEST_CASE("reading a missing file is kNotFound naming the path", "[sdk][file_io]") {
   TempDir dir;
   const fs::path missing = dir.path() / "absent.csv";
@@ -245,7 +260,7 @@ TEST_CASE("max_bytes accepts a file at the limit and refuses a bigger one", "[sd
 TEST_CASE("a cancelled token stops a whole-file read with kCancelled", "[sdk][file_io][cancel]") {
   TempDir dir;
   const fs::path file = dir.path() / "AAPL_1m.csv";
-  write_file(file, std::string(std::size_t{9} << 20, 'x'));  // three 4 MiB reads and a bit
+  write_file(file, std::string(std::size_t{9} << 20, 'x'));  // nine 1 MiB reads
   ktrdr::CancellationSource cancel;
   cancel.cancel();
   auto read = read_whole_file(file, std::nullopt, cancel.token());
