@@ -65,7 +65,11 @@ template <class F>
 bool OperationRegistry::mutate(const std::string& id, F&& change) {
   return apply([&]() -> const OperationRecord* {
     const auto it = entries_.find(id);
-    if (it == entries_.end() || !change(it->second)) return nullptr;
+    if (it == entries_.end()) return nullptr;
+    tally(it->second.record, -1);
+    const bool changed = change(it->second);
+    tally(it->second.record, +1);
+    if (!changed) return nullptr;
     ++it->second.record.version;
     return &it->second.record;
   });
@@ -89,6 +93,7 @@ std::string OperationRegistry::create(std::string kind, std::string name, Json p
     record.progress.updated_at = now;
     record.version = 1;
     const auto place = order_.emplace(now, id);
+    tally(record, +1);
     return &entries_.emplace(id, Entry{std::move(record), std::move(source), place})
                 .first->second.record;
   });
@@ -101,6 +106,7 @@ void OperationRegistry::restore(OperationRecord record) {
     if (it == entries_.end()) {
       const std::string id = record.id;
       const auto place = order_.emplace(record.created_at, id);
+      tally(record, +1);
       return &entries_.emplace(id, Entry{std::move(record), CancellationSource(), place})
                   .first->second.record;
     }
@@ -112,6 +118,8 @@ void OperationRegistry::restore(OperationRecord record) {
       order_.erase(it->second.place);
       it->second.place = order_.emplace(record.created_at, record.id);
     }
+    tally(existing, -1);
+    tally(record, +1);
     existing = std::move(record);
     return &existing;
   });
@@ -223,6 +231,7 @@ std::size_t OperationRegistry::forget(const std::vector<std::string>& ids) {
     const auto it = entries_.find(id);
     if (it == entries_.end() || !is_terminal(it->second.record.state)) continue;
     order_.erase(it->second.place);
+    tally(it->second.record, -1);
     entries_.erase(it);
     ++dropped;
   }
@@ -256,10 +265,26 @@ std::vector<OperationRecord> OperationRegistry::list(const OperationFilter& filt
 
 std::size_t OperationRegistry::count(const OperationFilter& filter) const {
   std::lock_guard lock(mutex_);
-  if (!filter.state && !filter.kind) return entries_.size();
-  return static_cast<std::size_t>(
-      std::count_if(entries_.begin(), entries_.end(),
-                    [&](const auto& entry) { return matches(entry.second.record, filter); }));
+  const auto of = [&](const std::array<std::size_t, 5>& by_state) {
+    if (filter.state) return by_state[static_cast<std::size_t>(*filter.state)];
+    std::size_t sum = 0;
+    for (const std::size_t n : by_state) sum += n;
+    return sum;
+  };
+  if (filter.kind) {
+    const auto it = tally_.find(*filter.kind);
+    return it == tally_.end() ? 0 : of(it->second);
+  }
+  std::size_t total = 0;
+  for (const auto& [kind, by_state] : tally_) total += of(by_state);
+  return total;
+}
+
+void OperationRegistry::tally(const OperationRecord& record, int delta) {
+  auto it = tally_.find(record.kind);
+  if (it == tally_.end()) it = tally_.emplace(record.kind, std::array<std::size_t, 5>{}).first;
+  std::size_t& n = it->second[static_cast<std::size_t>(record.state)];
+  n = delta > 0 ? n + 1 : n - 1;
 }
 
 std::optional<OperationRecord> OperationRegistry::wait_terminal(

@@ -406,4 +406,10 @@ TEST_CASE("restored history lists by creation time whatever order it arrives in,
   CHECK_FALSE(registry.get("op_1"));
   CHECK(registry.get(live));
   CHECK(registry.count() == 2);
+  CHECK(registry.count({.state = OperationState::kCompleted}) == 1);
+  CHECK(registry.count({.state = OperationState::kPending, .kind = "data.load"}) == 1);
+  REQUIRE(registry.complete(live, Json()));
+  CHECK(registry.count({.state = OperationState::kCompleted}) == 2);
+  CHECK(registry.count({.state = OperationState::kPending}) == 0);
+  CHECK(registry.count({.kind = "train"}) == 0);
 }

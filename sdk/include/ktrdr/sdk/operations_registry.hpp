@@ -3,6 +3,7 @@
 // nothing. Listeners see every change, in the order the changes happened.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -86,6 +87,7 @@ class OperationRegistry {
   // Newest first (by creation time, then the latest added), filtered and paged; reads only as
   // many records as the page needs when unfiltered.
   std::vector<OperationRecord> list(const OperationFilter& filter = {}) const;
+  // Kept per kind and state as records change: never a scan.
   std::size_t count(const OperationFilter& filter = {}) const;
 
   // Blocks until the operation is terminal or `token` is cancelled (no polling). Returns the
@@ -113,6 +115,8 @@ class OperationRegistry {
   template <class F>
   bool mutate(const std::string& id, F&& change);
   void unsubscribe(std::uint64_t id);
+  // Adds `delta` to the tally of `record`'s kind and state; called with mutex_ held.
+  void tally(const OperationRecord& record, int delta);
   // Hands `record` to every listener; called with change_mutex_ held. A change a listener makes
   // is queued and delivered after the current one, so listeners see the versions in order.
   void notify(OperationRecord record);
@@ -122,6 +126,8 @@ class OperationRegistry {
   mutable std::condition_variable changed_;
   std::map<std::string, Entry> entries_;
   Order order_;  // by creation time; equal times in the order added
+  // Records per kind, per state (indexed by OperationState).
+  std::map<std::string, std::array<std::size_t, 5>, std::less<>> tally_;
   std::mutex listeners_mutex_;
   std::map<std::uint64_t, std::shared_ptr<Listener>> listeners_;
   std::uint64_t next_listener_ = 1;
