@@ -19,7 +19,8 @@ namespace {
 const std::chrono::sys_seconds kStart{std::chrono::sys_days{std::chrono::year{2024} / 1 / 1}};
 
 // Rows at the given hours from kStart, for `symbols` symbols each (skipping none), in time
-// order; the one feature is the hour, the label the symbol.
+// order; the one feature is the hour, the label the symbol, and each label reads its own bar
+// only (nothing to purge).
 FeatureMatrix rows_at(const std::vector<int>& hours, int symbols = 1) {
   FeatureMatrix m;
   m.feature_names = {"hour"};
@@ -29,6 +30,7 @@ FeatureMatrix rows_at(const std::vector<int>& hours, int symbols = 1) {
       m.timestamps.push_back(kStart + std::chrono::hours(h));
       m.values.push_back(static_cast<float>(h));
       m.labels.push_back(s % 3);
+      m.label_ends.push_back(m.timestamps.back());
       m.symbol_index.push_back(s);
     }
   }
@@ -124,6 +126,7 @@ TEST_CASE("fractions hold within one timestamp's rows for uneven symbols", "[tra
     thinned.timestamps.push_back(m.timestamps[r]);
     thinned.values.push_back(m.values[r]);
     thinned.labels.push_back(m.labels[r]);
+    thinned.label_ends.push_back(m.label_ends[r]);
     thinned.symbol_index.push_back(m.symbol_index[r]);
   }
   const double n = static_cast<double>(thinned.rows());
@@ -218,4 +221,56 @@ TEST_CASE("take_rows copies the rows in the order given", "[training][split]") {
   CHECK(out.symbol_index == std::vector<std::int32_t>{1, 0, 1});
   CHECK(out.labels == std::vector<std::int64_t>{1, 0, 1});
   CHECK(out.timestamps == std::vector<std::chrono::sys_seconds>{kStart + 3h, kStart, kStart + 1h});
+}
+
+TEST_CASE("rows whose labels read the next split's bars are purged", "[training][split]") {
+  // 100 hourly rows; every label reads 5 bars ahead: the last 5 train rows read validation
+  // bars, the last 5 validation rows read test bars.
+  FeatureMatrix m = rows_at(hours(100));
+  for (std::size_t r = 0; r < m.rows(); ++r) m.label_ends[r] = m.timestamps[r] + std::chrono::hours(5);
+  const SplitIndices split = split_chronologically(m, {0.7, 0.15, 0.15}, std::nullopt).value();
+  CHECK(split.purged_train == 5);
+  CHECK(split.purged_validation == 5);
+  CHECK(split.train.size() == 65);
+  CHECK(split.validation.size() == 10);
+  CHECK(split.test.size() == 15);
+  const auto validation_from = m.timestamps[split.validation.front()] - std::chrono::hours(5);
+  for (const std::size_t r : split.train) CHECK(m.label_ends[r] < m.timestamps[70]);
+  for (const std::size_t r : split.validation) CHECK(m.label_ends[r] < m.timestamps[85]);
+  CHECK(validation_from == m.timestamps[65]);
+  // A label reading exactly the first bar of the next split is purged too.
+  m.label_ends.assign(m.rows(), m.timestamps.front());
+  m.label_ends[69] = m.timestamps[70];
+  m.label_ends[68] = m.timestamps[69];
+  const SplitIndices edge = split_chronologically(m, {0.7, 0.15, 0.15}, std::nullopt).value();
+  CHECK(edge.purged_train == 1);
+  CHECK(edge.train.size() == 69);
+}
+
+TEST_CASE("without a validation split train rows are purged against the test split",
+          "[training][split]") {
+  FeatureMatrix m = rows_at(hours(50));
+  for (std::size_t r = 0; r < m.rows(); ++r) m.label_ends[r] = m.timestamps[r] + std::chrono::hours(3);
+  const SplitIndices split = split_chronologically(m, {0.8, 0.0, 0.2}, std::nullopt).value();
+  CHECK(split.validation.empty());
+  CHECK(split.purged_train == 3);
+  CHECK(split.purged_validation == 0);
+  CHECK(split.train.size() == 37);
+  CHECK(split.test.size() == 10);
+}
+
+TEST_CASE("a purge that empties the train split says so", "[training][split]") {
+  FeatureMatrix m = rows_at(hours(10));
+  m.label_ends.assign(m.rows(), m.timestamps.back());
+  const auto split = split_chronologically(m, {0.5, 0.0, 0.5}, std::nullopt);
+  REQUIRE_FALSE(split.ok());
+  CHECK_THAT(split.error().message, Contains("5 train rows purged"));
+}
+
+TEST_CASE("rows without label ends cannot be split", "[training][split]") {
+  FeatureMatrix m = rows_at(hours(10));
+  m.label_ends.clear();
+  const auto split = split_chronologically(m, {0.5, 0.0, 0.5}, std::nullopt);
+  REQUIRE_FALSE(split.ok());
+  CHECK(split.error().get("field") == "label_ends");
 }

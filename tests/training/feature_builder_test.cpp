@@ -53,7 +53,7 @@ FeatureSettings settings(Timeframe base, int lookback = 0, int lookahead = 1, in
   s.base_timeframe = base;
   s.lookback_periods = lookback;
   s.history_required = history;
-  s.labels = {"zigzag", 0.03, lookahead};
+  s.labels = {"zigzag", 0.03, lookahead, LabelMethod::kFirstTouch};
   return s;
 }
 
@@ -163,12 +163,37 @@ TEST_CASE("labels are the zigzag labels of the base closes at each row's bar",
   const FeatureMatrix m =
       build_features(inputs, sets, settings(Timeframe::k1h, 0, 3), CancellationToken()).value();
   const std::vector<Label> expected =
-      ZigZagLabeler::create({"zigzag", 0.03, 3}).value().label(closes).value();
+      ZigZagLabeler::create({"zigzag", 0.03, 3, LabelMethod::kFirstTouch})
+          .value()
+          .label(closes)
+          .value()
+          .labels;
   REQUIRE(m.rows() == expected.size() - 1);
   for (std::size_t r = 0; r < m.rows(); ++r) {
     CHECK(m.labels[r] == static_cast<std::int64_t>(expected[r + 1]));
   }
   CHECK(m.labels == std::vector<std::int64_t>{2, 2, 2, 1, 0, 0, 0});
+}
+
+TEST_CASE("segment labels label every bar, with the bar each label reads up to",
+          "[training][features]") {
+  BarSeries bars("AAPL", Timeframe::k1h);
+  const std::vector<double> closes{100, 101, 103, 102, 104, 100, 99, 101, 98, 103};
+  for (std::size_t i = 0; i < closes.size(); ++i) {
+    bars.append({kDay0 + 1h * static_cast<long>(i), closes[i], closes[i], closes[i], closes[i], 1});
+  }
+  const std::vector<IndicatorOutput> outputs{{"x", iota_values(closes.size())}};
+  const std::vector<FuzzySet> sets{ramp("x", "a", 100)};
+  const std::vector<TimeframeInput> inputs{{bars, outputs}};
+  FeatureSettings s = settings(Timeframe::k1h);
+  s.labels.method = LabelMethod::kSegments;
+  const FeatureMatrix m = build_features(inputs, sets, s, CancellationToken()).value();
+  REQUIRE(m.rows() == closes.size());
+  CHECK(m.labels == std::vector<std::int64_t>{1, 0, 0, 0, 1, 2, 2, 2, 1, 1});
+  const std::vector<int> reads_to{2, 5, 5, 5, 5, 9, 9, 9, 9, 9};
+  for (std::size_t r = 0; r < m.rows(); ++r) {
+    CHECK(m.label_ends[r] == kDay0 + 1h * reads_to[r]);
+  }
 }
 
 TEST_CASE("a daily bar is visible only to hourly rows whose bar closes after it closed",
@@ -370,6 +395,7 @@ TEST_CASE("concat_symbols orders rows by time, ties by symbol", "[training][feat
       m.timestamps.push_back(kDay0 + hours[i]);
       m.values.push_back(base + static_cast<float>(i));
       m.labels.push_back(static_cast<std::int64_t>(i % kLabelCount));
+      m.label_ends.push_back(m.timestamps.back());
       m.symbol_index.push_back(0);
     }
     return m;

@@ -161,6 +161,8 @@ TEST_CASE("KTRDR's v2 example loads with every value it gives", "[training][stra
   CHECK(s.labels.source == "zigzag");
   CHECK(s.labels.zigzag_threshold == Approx(0.03));
   CHECK(s.labels.label_lookahead == 20);
+  CHECK(s.labels.method == LabelMethod::kSegments);  // KTRDR's labels unless a file says else
+  CHECK(s.model.class_weights.mode == ClassWeighting::kNone);
   CHECK(s.split.train == Approx(0.7));
   CHECK(s.split.validation == Approx(0.15));
   CHECK(s.split.test == Approx(0.15));
@@ -415,7 +417,22 @@ TEST_CASE("each mistake is reported with file, line and key path", "[training][s
       {"an unknown indicator parameter", "{name: rsi, period: 14,",
        "{name: rsi, period: 14, speed: 2,", "indicators[0].speed", "", "speed"},
       {"a text indicator parameter", "{name: rsi, period: 14,", "{name: rsi, period: fast,",
-       "indicators[0].period", "", "must be a number"},
+       "indicators[0].period", "", "number"},
+      {"a list as an indicator parameter", "{name: rsi, period: 14,",
+       "{name: rsi, period: [14],", "indicators[0].period", "", "a word or true/false"},
+      {"an unknown label method", "source: zigzag,", "source: zigzag, method: triple_barrier,",
+       "training.labels.method", "", "segments, first_touch"},
+      {"unknown class weights", "learning_rate: 0.001", "learning_rate: 0.001\n    class_weights: auto",
+       "model.training.class_weights", "class_weights: auto", "none, balanced"},
+      {"a class weight for an unknown class", "learning_rate: 0.001",
+       "learning_rate: 0.001\n    class_weights: {BUY: 1, WAIT: 2}",
+       "model.training.class_weights.WAIT", "class_weights: {BUY: 1, WAIT: 2}", "BUY, HOLD, SELL"},
+      {"a negative class weight", "learning_rate: 0.001",
+       "learning_rate: 0.001\n    class_weights: {SELL: -1}",
+       "model.training.class_weights.SELL", "class_weights: {SELL: -1}", ">= 0"},
+      {"class weights all 0", "learning_rate: 0.001",
+       "learning_rate: 0.001\n    class_weights: {BUY: 0, HOLD: 0, SELL: 0}",
+       "model.training.class_weights", "class_weights: {BUY: 0", "weight > 0"},
       {"an indicator without a type", "{name: rsi, period: 14, source: close}",
        "{period: 14, source: close}", "indicators[0]", "", "needs `name`"},
       {"two indicators with one id", "{name: macd, fast_period: 12",
@@ -552,4 +569,31 @@ TEST_CASE("to_string gives the names strategy files use", "[training][strategy]"
   CHECK(to_string(OptimizerKind::kRmsprop) == "rmsprop");
   CHECK(to_string(MonitorMetric::kValLoss) == "val_loss");
   CHECK(to_string(MonitorMetric::kValAccuracy) == "val_accuracy");
+}
+
+TEST_CASE("label method, class weights and indicator options", "[training][strategy]") {
+  const TempDir dir;
+  std::string text = replaced(kValid, "source: zigzag,", "source: zigzag, method: first_touch,");
+  text = replaced(text, "learning_rate: 0.001",
+                  "learning_rate: 0.001\n    class_weights: {BUY: 2, SELL: 1.5}");
+  text = replaced(text, "{name: rsi, period: 14,",
+                  "{name: atr, feature_id: rsi, period: 14, smoothing: wilder,");
+  auto loaded = load_text(dir, text);
+  INFO((loaded.ok() ? "" : loaded.error().message));
+  REQUIRE(loaded.ok());
+  CHECK(loaded->labels.method == LabelMethod::kFirstTouch);
+  CHECK(loaded->model.class_weights.mode == ClassWeighting::kGiven);
+  CHECK(loaded->model.class_weights.given == std::array<double, 3>{2.0, 1.0, 1.5});
+  CHECK(loaded->indicators[0].options.at("smoothing") == "wilder");
+
+  auto balanced = load_text(dir, replaced(kValid, "learning_rate: 0.001",
+                                          "learning_rate: 0.001\n    class_weights: balanced"));
+  REQUIRE(balanced.ok());
+  CHECK(balanced->model.class_weights.mode == ClassWeighting::kBalanced);
+
+  auto bad_option =
+      load_text(dir, replaced(kValid, "{name: rsi, period: 14,",
+                              "{name: atr, feature_id: rsi, period: 14, smoothing: fancy,"));
+  REQUIRE_FALSE(bad_option.ok());
+  CHECK_THAT(bad_option.error().message, Contains("smoothing") && Contains("fancy"));
 }

@@ -53,6 +53,11 @@ Result<SplitIndices> split_chronologically(const FeatureMatrix& matrix, const Da
                                            std::optional<std::uint64_t> shuffle_seed) {
   if (auto checked = check_split(split); !checked) return std::move(checked).error();
   const std::size_t n = matrix.rows();
+  if (matrix.label_ends.size() != n) {
+    return Error::invalid_argument("the rows have " + std::to_string(matrix.label_ends.size()) +
+                                       " label ends for " + std::to_string(n) + " rows",
+                                   {{"field", "label_ends"}});
+  }
   std::vector<std::size_t> order(n);
   std::iota(order.begin(), order.end(), std::size_t{0});
   const auto symbol = [&](std::size_t r) {
@@ -74,10 +79,19 @@ Result<SplitIndices> split_chronologically(const FeatureMatrix& matrix, const Da
   SplitIndices out;
   for (const std::size_t r : order) {
     const auto t = matrix.timestamps[r];
+    const auto label_end = matrix.label_ends[r];
     if (t < validation_from) {
-      out.train.push_back(r);
+      if (label_end < validation_from) {
+        out.train.push_back(r);
+      } else {
+        ++out.purged_train;
+      }
     } else if (t < test_from) {
-      out.validation.push_back(r);
+      if (label_end < test_from) {
+        out.validation.push_back(r);
+      } else {
+        ++out.purged_validation;
+      }
     } else {
       out.test.push_back(r);
     }
@@ -85,7 +99,8 @@ Result<SplitIndices> split_chronologically(const FeatureMatrix& matrix, const Da
   if (n > 0 && out.train.empty()) {
     return Error::invalid_argument(
         "the train split is empty: " + std::to_string(n) + " rows, split.train " +
-            std::to_string(split.train),
+            std::to_string(split.train) + ", " + std::to_string(out.purged_train) +
+            " train rows purged because their labels read the next split's prices",
         {{"field", "split.train"}, {"value", std::to_string(split.train)}});
   }
   if (shuffle_seed) {
@@ -106,10 +121,12 @@ FeatureMatrix take_rows(const FeatureMatrix& matrix, std::span<const std::size_t
   out.timestamps.reserve(rows.size());
   out.labels.reserve(rows.size());
   out.symbol_index.reserve(rows.size());
+  const bool label_ends = matrix.label_ends.size() == matrix.rows();
   for (const std::size_t r : rows) {
     out.values.insert(out.values.end(), matrix.row(r), matrix.row(r) + matrix.cols());
     out.timestamps.push_back(matrix.timestamps[r]);
     out.labels.push_back(matrix.labels[r]);
+    if (label_ends) out.label_ends.push_back(matrix.label_ends[r]);
     out.symbol_index.push_back(matrix.symbol_index[r]);
   }
   return out;

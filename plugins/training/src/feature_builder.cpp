@@ -183,7 +183,7 @@ Result<FeatureMatrix> build_features(std::span<const TimeframeInput> timeframes,
   }
 
   const std::size_t first = std::max(*history, *lookback);
-  const std::size_t end = labels->size();
+  const std::size_t end = labels->labels.size();
   const std::size_t total = end > first ? end - first : 0;
   std::vector<float> row(matrix.cols());
   for (std::size_t i = first; i < end; ++i) {
@@ -206,7 +206,8 @@ Result<FeatureMatrix> build_features(std::span<const TimeframeInput> timeframes,
     if (!complete) continue;
     matrix.values.insert(matrix.values.end(), row.begin(), row.end());
     matrix.timestamps.push_back(base.timestamps()[i]);
-    matrix.labels.push_back(static_cast<std::int64_t>((*labels)[i]));
+    matrix.labels.push_back(static_cast<std::int64_t>(labels->labels[i]));
+    matrix.label_ends.push_back(base.timestamps()[labels->reads_to[i]]);
     matrix.symbol_index.push_back(0);
   }
   if (progress) progress(total, total);
@@ -232,6 +233,7 @@ Result<FeatureMatrix> concat_symbols(std::span<const FeatureMatrix> matrices) {
                      "symbols", symbol_of(matrix));
     }
     if (matrix.labels.size() != matrix.rows() || matrix.symbol_index.size() != matrix.rows() ||
+        matrix.label_ends.size() != matrix.rows() ||
         matrix.values.size() != matrix.rows() * matrix.cols() ||
         std::any_of(matrix.symbol_index.begin(), matrix.symbol_index.end(), [&](std::int32_t s) {
           return s < 0 || static_cast<std::size_t>(s) >= matrix.symbols.size();
@@ -262,6 +264,7 @@ Result<FeatureMatrix> concat_symbols(std::span<const FeatureMatrix> matrices) {
   out.values.reserve(order.size() * out.cols());
   out.timestamps.reserve(order.size());
   out.labels.reserve(order.size());
+  out.label_ends.reserve(order.size());
   out.symbol_index.reserve(order.size());
   for (const auto& at : order) {
     const FeatureMatrix& matrix = matrices[at.first];
@@ -269,6 +272,7 @@ Result<FeatureMatrix> concat_symbols(std::span<const FeatureMatrix> matrices) {
     out.values.insert(out.values.end(), row, row + out.cols());
     out.timestamps.push_back(matrix.timestamps[at.second]);
     out.labels.push_back(matrix.labels[at.second]);
+    out.label_ends.push_back(matrix.label_ends[at.second]);
     out.symbol_index.push_back(symbol_index(at));
   }
   return out;

@@ -51,10 +51,11 @@ using FeatureProgress = std::function<void(std::size_t done, std::size_t total)>
 // past the end of the higher series). Before the first higher bar is visible the feature is
 // NaN.
 //
-// Rows: base bars i with i ≥ history_required, i ≥ lookback_periods and i < n − lookahead
-// (the last lookahead bars have no label), and no NaN among their features; label = the
-// ZigZagLabeler label of bar i over the base closes. Timestamps are base open times;
-// `symbols` is {the symbol}, symbol_index 0.
+// Rows: base bars i with i ≥ history_required, i ≥ lookback_periods and a label (every bar
+// with segment labels; i < n − lookahead with first-touch labels), and no NaN among their
+// features; label = the ZigZagLabeler label of bar i over the base closes, label_end the open
+// time of the last bar it reads. Timestamps are base open times; `symbols` is {the symbol},
+// symbol_index 0.
 //
 // Errors (invalid_argument naming the field and value): no timeframe input is the base
 // timeframe, a timeframe given twice or not longer than the base, bars of another symbol, bars
@@ -71,7 +72,8 @@ Result<FeatureMatrix> build_features(std::span<const TimeframeInput> timeframes,
 // The rows of all `matrices` in one matrix, ordered by timestamp, ties by symbol index;
 // `symbols` is the matrices' symbols in the order given and symbol_index is remapped to it.
 // Errors (invalid_argument): no matrices, a symbol given twice, a matrix whose feature names
-// differ from the first's (naming its symbol and the first differing column).
+// differ from the first's (naming its symbol and the first differing column), a matrix whose
+// per-row columns (labels, label_ends, symbol_index, values) differ in length.
 Result<FeatureMatrix> concat_symbols(std::span<const FeatureMatrix> matrices);
 
 }  // namespace ktrdr::training

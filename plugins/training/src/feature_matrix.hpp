@@ -1,6 +1,7 @@
 // FeatureMatrix: the rows a model trains on — one per base-timeframe bar, feature values in
 // row-major float order (what LibTorch takes without copying), the bar's timestamp, its label
-// (0 BUY, 1 HOLD, 2 SELL) and the index of its symbol. Plain value; thread-compatible.
+// (0 BUY, 1 HOLD, 2 SELL), the last bar its label reads and the index of its symbol. Plain
+// value; thread-compatible.
 #pragma once
 
 #include <chrono>
@@ -20,6 +21,9 @@ struct FeatureMatrix {
   std::vector<float> values;               // rows × feature_names.size(), row-major
   std::vector<std::chrono::sys_seconds> timestamps;  // per row, ascending within a symbol
   std::vector<std::int64_t> labels;                  // per row, a Label value
+  // Per row, the open time of the last bar whose price its label reads (splits purge rows
+  // whose label reads into the next split); empty in matrices that are never split.
+  std::vector<std::chrono::sys_seconds> label_ends;
   std::vector<std::int32_t> symbol_index;            // per row
 
   std::size_t rows() const noexcept { return timestamps.size(); }

@@ -1,7 +1,6 @@
-// Indicator: one technical indicator of a strategy (SMA, EMA, RSI, MACD, Bollinger Bands, ATR,
-// ADX, ROC, Momentum, Stochastic, Williams %R, CCI, OBV, MFI) — its spec as a strategy names
-// it, and the named series it computes from bars. Indicators are immutable; compute() is
-// thread-safe.
+// Indicator: one technical indicator of a strategy (SMA, RSI, MACD, Bollinger Bands, ATR,
+// Ichimoku, … — indicator_types() lists them) — its spec as a strategy names it, and the named
+// series it computes from bars. Indicators are immutable; compute() is thread-safe.
 #pragma once
 
 #include <cstddef>
@@ -18,13 +17,16 @@ namespace ktrdr::training {
 
 // An indicator as a strategy declares it. `id` names its outputs (v2 files: the `feature_id`
 // if given, else the name; v3 files: the map key); `type` picks the indicator ("rsi", "macd",
-// …, lower case); `params` are its numeric parameters ("period", "fast_period", …) and
-// `source` the price it reads ("close", "open", "high", "low", "hl2", "hlc3", "ohlc4").
+// …, lower case); `params` are its numeric parameters ("period", "fast_period", …), `options`
+// its word and yes/no parameters as written ({"smoothing": "wilder"}, {"include_oscillator":
+// "true"}), and `source` the price it reads ("close", "open", "high", "low", "hl2", "hlc3",
+// "ohlc4").
 struct IndicatorSpec {
   std::string id;
   std::string type;
   std::string source = "close";
   std::map<std::string, double> params;
+  std::map<std::string, std::string> options;
 };
 
 // One computed series, as long as the bars; NaN where the indicator is not yet defined.
@@ -50,7 +52,8 @@ class Indicator {
 
 // The indicator `spec` describes. Errors (invalid_argument, context {"field": "indicators",
 // "value": id}): an unknown type (listing the known ones), an unknown or missing parameter, a
-// parameter out of range (periods must be integers ≥ 1, fast < slow …), an unknown source.
+// parameter out of range (periods must be integers ≥ 1, fast < slow …), an option that is not
+// one of its words, an unknown source.
 Result<std::unique_ptr<Indicator>> make_indicator(const IndicatorSpec& spec);
 
 // The indicator types make_indicator knows, sorted.

@@ -9,6 +9,9 @@
 #include <torch/torch.h>
 #include <tuple>
 #include <utility>
+#include <vector>
+
+#include "class_weights.hpp"
 
 namespace ktrdr::training {
 namespace {
@@ -107,12 +110,17 @@ struct Evaluation {
   double accuracy = 0.0;
 };
 
-// Mean loss and accuracy of the model over the rows, in eval mode, without gradients.
+// Mean loss (weighted by `class_weight` when it is defined, as the training loss is) and
+// accuracy of the model over the rows, in eval mode, without gradients.
 Evaluation evaluate_rows(MlpModelImpl& model, const torch::Tensor& x, const torch::Tensor& y,
-                         std::int64_t chunk, const CancellationToken& token, int epoch) {
+                         const torch::Tensor& class_weight, std::int64_t chunk,
+                         const CancellationToken& token, int epoch) {
   torch::NoGradGuard no_grad;
   model.eval();
   const std::int64_t rows = x.size(0);
+  const double weight_sum = class_weight.defined()
+                                ? class_weight.index_select(0, y).sum().item<double>()
+                                : static_cast<double>(rows);
   double loss_sum = 0.0;
   std::int64_t correct = 0;
   for (std::int64_t begin = 0; begin < rows; begin += chunk) {
@@ -122,10 +130,11 @@ Evaluation evaluate_rows(MlpModelImpl& model, const torch::Tensor& x, const torc
     const std::int64_t n = std::min(chunk, rows - begin);
     const torch::Tensor logits = model.forward(x.narrow(0, begin, n));
     const torch::Tensor target = y.narrow(0, begin, n);
-    loss_sum += torch::cross_entropy_loss(logits, target, {}, at::Reduction::Sum).item<double>();
+    loss_sum += torch::cross_entropy_loss(logits, target, class_weight, at::Reduction::Sum)
+                    .item<double>();
     correct += logits.argmax(1).eq(target).sum().item<std::int64_t>();
   }
-  return {.loss = loss_sum / static_cast<double>(rows),
+  return {.loss = loss_sum / weight_sum,
           .accuracy = static_cast<double>(correct) / static_cast<double>(rows)};
 }
 
@@ -199,6 +208,9 @@ Json TrainingResult::to_json() const {
   json.set("train_rows", train_rows);
   json.set("validation_rows", validation_rows);
   json.set("features", features);
+  Json weights = Json::object();
+  weights.set("BUY", class_weights[0]).set("HOLD", class_weights[1]).set("SELL", class_weights[2]);
+  json.set("class_weights", weights);
   if (model) json.set("architecture", model->architecture().to_json());
   json.set("threads", threads.to_json());
   Json epochs = Json::array();
@@ -245,6 +257,15 @@ Result<TrainingResult> LocalTrainer::train(const FeatureMatrix& train,
     torch::Tensor y_val;
     if (validating) std::tie(x_val, y_val) = tensors_of(validation, device);
 
+    result.class_weights = class_weight_values(spec_.class_weights, train.labels);
+    // Undefined (no weighting) unless the strategy asks for weights.
+    torch::Tensor class_weight;
+    if (spec_.class_weights.mode != ClassWeighting::kNone) {
+      class_weight = torch::tensor(std::vector<float>(result.class_weights.begin(),
+                                                      result.class_weights.end()))
+                         .to(device);
+    }
+
     MlpModel model(architecture, options_.seed);
     model->to(device);
     const std::unique_ptr<torch::optim::Optimizer> optimizer =
@@ -287,7 +308,7 @@ Result<TrainingResult> LocalTrainer::train(const FeatureMatrix& train,
         const torch::Tensor index = order.narrow(0, begin, n);
         const torch::Tensor target = y_train.index_select(0, index);
         const torch::Tensor logits = model->forward(x_train.index_select(0, index));
-        const torch::Tensor loss = torch::cross_entropy_loss(logits, target);
+        const torch::Tensor loss = torch::cross_entropy_loss(logits, target, class_weight);
         optimizer->zero_grad();
         loss.backward();
         optimizer->step();
@@ -314,7 +335,7 @@ Result<TrainingResult> LocalTrainer::train(const FeatureMatrix& train,
               predicted.eq(y_train.index_select(0, order)).sum().item<std::int64_t>()) /
           static_cast<double>(rows);
       if (validating) {
-        const Evaluation val = evaluate_rows(*model, x_val, y_val, eval_chunk, token, epoch);
+        const Evaluation val = evaluate_rows(*model, x_val, y_val, class_weight, eval_chunk, token, epoch);
         metrics.val_loss = val.loss;
         metrics.val_accuracy = val.accuracy;
       }

@@ -11,6 +11,7 @@
 // with the same thread budget (see thread_budget.hpp).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -29,7 +30,7 @@ namespace ktrdr::training {
 
 struct EpochMetrics {
   int epoch = 0;                 // 1-based
-  double train_loss = 0.0;       // mean cross-entropy of the epoch's rows, as they were trained
+  double train_loss = 0.0;       // mean (class-weighted) cross-entropy of the epoch's rows
   double train_accuracy = 0.0;   // share of the epoch's rows predicted right as they were trained
   std::optional<double> val_loss;      // after the epoch; absent without validation rows
   std::optional<double> val_accuracy;  // likewise
@@ -80,12 +81,14 @@ struct TrainingResult {
   std::int64_t train_rows = 0;
   std::int64_t validation_rows = 0;
   std::int64_t features = 0;
+  std::array<double, 3> class_weights{1.0, 1.0, 1.0};  // BUY, HOLD, SELL, as the loss used them
   double seconds = 0.0;             // the whole run
   double samples_per_second = 0.0;  // train rows × epochs run / seconds
 
   // Everything but the model's weights: {"device", "epochs_run", "best_epoch",
   // "stopped_early", "seconds", "samples_per_second", "train_rows", "validation_rows",
-  // "features", "architecture", "threads", "history": [..]}
+  // "features", "class_weights": {"BUY", "HOLD", "SELL"}, "architecture", "threads",
+  // "history": [..]}
   Json to_json() const;
 };
 

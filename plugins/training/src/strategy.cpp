@@ -37,11 +37,12 @@ const KeySet kNnInputKeys = {"fuzzy_set", "timeframes"};
 const KeySet kModelKeys = {"type", "architecture", "features", "training"};
 const KeySet kArchitectureKeys = {"hidden_layers", "activation", "output_activation", "dropout"};
 const KeySet kFeaturesKeys = {"include_price_context", "lookback_periods", "scale_features"};
-const KeySet kModelTrainingKeys = {"learning_rate", "batch_size",     "epochs",   "optimizer",
-                                   "weight_decay",  "early_stopping", "analytics"};
+const KeySet kModelTrainingKeys = {"learning_rate",  "batch_size", "epochs",       "optimizer",
+                                   "weight_decay",   "analytics",  "class_weights", "early_stopping"};
 const KeySet kEarlyStoppingKeys = {"enabled", "patience", "monitor", "min_delta"};
 const KeySet kTrainingKeys = {"method", "labels", "data_split"};
-const KeySet kLabelsKeys = {"source", "zigzag_threshold", "label_lookahead"};
+const KeySet kLabelsKeys = {"source", "method", "zigzag_threshold", "label_lookahead"};
+const KeySet kClassNames = {"BUY", "HOLD", "SELL"};
 const KeySet kSplitKeys = {"train", "validation", "test"};
 
 constexpr double kSplitTolerance = 1e-6;
@@ -119,6 +120,9 @@ constexpr Activation kActivations[] = {Activation::kRelu, Activation::kTanh, Act
 constexpr OptimizerKind kOptimizers[] = {OptimizerKind::kAdam, OptimizerKind::kSgd,
                                          OptimizerKind::kRmsprop};
 constexpr MonitorMetric kMonitors[] = {MonitorMetric::kValLoss, MonitorMetric::kValAccuracy};
+constexpr LabelMethod kLabelMethods[] = {LabelMethod::kSegments, LabelMethod::kFirstTouch};
+// The weightings a string names (a mapping gives the weights).
+constexpr ClassWeighting kClassWeightings[] = {ClassWeighting::kNone, ClassWeighting::kBalanced};
 
 // Reads a strategy from its YAML document, collecting every problem (each naming file, line
 // and key) rather than stopping at the first.
@@ -498,12 +502,18 @@ class StrategyReader {
       if (key == type_key || key == "source" || (v2 && (key == "feature_id" || key == "type"))) {
         continue;
       }
+      // Numbers are parameters; words and true/false are options (make_indicator checks both).
       const Json param = value.at(key);
       if (param.is_number() && std::isfinite(param.as_number())) {
         spec.params[key] = param.as_number();
+      } else if (param.is_string()) {
+        spec.options[key] = param.as_string();
+      } else if (param.is_bool()) {
+        spec.options[key] = param.as_bool() ? "true" : "false";
       } else {
         problem(child(path, key),
-                "must be a number (an indicator parameter), got " + describe(param));
+                "must be a number, a word or true/false (an indicator parameter), got " +
+                    describe(param));
       }
     }
     if (spec.id.empty() && problems_.size() != problems_before) return;
@@ -846,6 +856,41 @@ class StrategyReader {
     if (const auto stopping = object_member(training, path, "early_stopping")) {
       read_early_stopping(*stopping, child(path, "early_stopping"));
     }
+    read_class_weights(training, path);
+  }
+
+  // `class_weights`: none, balanced, or a mapping of class name (BUY, HOLD, SELL) to a weight
+  // ≥ 0, not all 0.
+  void read_class_weights(const Json& training, const std::string& path) {
+    const auto value = member(training, "class_weights");
+    if (!value) return;
+    const std::string at = child(path, "class_weights");
+    ClassWeights& spec = strategy_.model.class_weights;
+    if (value->is_string()) {
+      enum_member(training, path, "class_weights", kClassWeightings, spec.mode);
+      return;
+    }
+    if (!value->is_object()) {
+      problem(at, "must be none, balanced or a mapping of BUY, HOLD, SELL to weights, got " +
+                      describe(*value));
+      return;
+    }
+    unknown_keys(*value, at, kClassNames);
+    bool any_positive = false;
+    std::size_t index = 0;
+    for (const char* name : {"BUY", "HOLD", "SELL"}) {
+      if (const auto weight = number_member(*value, at, name)) {
+        if (*weight < 0.0) {
+          problem(child(at, name), "must be >= 0, got " + number_text(*weight));
+        } else {
+          spec.given[index] = *weight;
+        }
+      }
+      any_positive = any_positive || spec.given[index] > 0.0;
+      ++index;
+    }
+    if (!any_positive) problem(at, "must give at least one class a weight > 0");
+    spec.mode = ClassWeighting::kGiven;
   }
 
   // A present `early_stopping` block is enabled unless it says `enabled: false`.
@@ -885,6 +930,7 @@ class StrategyReader {
     LabelSpec& spec = strategy_.labels;
     unknown_keys(labels, path, kLabelsKeys);
     one_of(labels, path, "source", {"zigzag"}, spec.source);
+    enum_member(labels, path, "method", kLabelMethods, spec.method);
     if (const auto threshold = number_member(labels, path, "zigzag_threshold")) {
       if (*threshold <= 0.0 || *threshold >= 1.0) {
         problem(
@@ -980,6 +1026,28 @@ std::string_view to_string(OptimizerKind optimizer) noexcept {
       return "sgd";
     case OptimizerKind::kRmsprop:
       return "rmsprop";
+  }
+  return "?";
+}
+
+std::string_view to_string(LabelMethod method) noexcept {
+  switch (method) {
+    case LabelMethod::kSegments:
+      return "segments";
+    case LabelMethod::kFirstTouch:
+      return "first_touch";
+  }
+  return "?";
+}
+
+std::string_view to_string(ClassWeighting weighting) noexcept {
+  switch (weighting) {
+    case ClassWeighting::kNone:
+      return "none";
+    case ClassWeighting::kBalanced:
+      return "balanced";
+    case ClassWeighting::kGiven:
+      return "given";
   }
   return "?";
 }

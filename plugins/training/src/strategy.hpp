@@ -4,6 +4,7 @@
 // Plain value; thread-compatible.
 #pragma once
 
+#include <array>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -20,6 +21,16 @@ namespace ktrdr::training {
 enum class Activation { kRelu, kTanh, kSigmoid, kLeakyRelu };
 enum class OptimizerKind { kAdam, kSgd, kRmsprop };
 enum class MonitorMetric { kValLoss, kValAccuracy };
+enum class LabelMethod { kSegments, kFirstTouch };
+enum class ClassWeighting { kNone, kBalanced, kGiven };
+
+// How the training loss weighs the classes: not at all, inversely to their shares of the train
+// rows (rows / (3 · rows of the class), as scikit-learn's "balanced"), or by the weights given
+// (BUY, HOLD, SELL; 1 for a class not named).
+struct ClassWeights {
+  ClassWeighting mode = ClassWeighting::kNone;
+  std::array<double, 3> given{1.0, 1.0, 1.0};
+};
 
 struct EarlyStopping {
   bool enabled = false;
@@ -41,12 +52,14 @@ struct ModelSpec {
   OptimizerKind optimizer = OptimizerKind::kAdam;
   double weight_decay = 0.0;
   EarlyStopping early_stopping;
+  ClassWeights class_weights;
 };
 
 struct LabelSpec {
   std::string source = "zigzag";
   double zigzag_threshold = 0.03;  // a swing of this fraction starts a new leg
-  int label_lookahead = 20;        // bars a label may look ahead
+  int label_lookahead = 20;        // bars a first-touch label may look ahead
+  LabelMethod method = LabelMethod::kSegments;  // KTRDR's rule unless the file says otherwise
 };
 
 struct DataSplit {
@@ -82,5 +95,7 @@ struct Strategy {
 std::string_view to_string(Activation activation) noexcept;
 std::string_view to_string(OptimizerKind optimizer) noexcept;
 std::string_view to_string(MonitorMetric metric) noexcept;
+std::string_view to_string(LabelMethod method) noexcept;
+std::string_view to_string(ClassWeighting weighting) noexcept;
 
 }  // namespace ktrdr::training

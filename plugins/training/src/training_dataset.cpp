@@ -170,8 +170,10 @@ Result<TrainingDataset> TrainingDataset::build(const Strategy& strategy,
               (request.start ? " up to the end, rows from " + to_iso8601(*request.start) : "") +
               ", but the longest indicator warm-up is " + std::to_string(longest_warmup) +
               " bars, history_required " + std::to_string(strategy.history_required) +
-              ", lookback " + std::to_string(strategy.model.lookback_periods) +
-              " and the label look-ahead " + std::to_string(strategy.labels.label_lookahead) +
+              " and lookback " + std::to_string(strategy.model.lookback_periods) +
+              (strategy.labels.method == LabelMethod::kFirstTouch
+                   ? ", and the label look-ahead " + std::to_string(strategy.labels.label_lookahead)
+                   : std::string()) +
               " (use more data or shorter periods)",
           {{"field", "symbols"}, {"value", symbol}});
     }

@@ -135,6 +135,9 @@ Json run_training(OperationContext& context, const TrainingRequest& request) {
   token.throw_if_cancelled("training: before saving the model");
   Json rows = Json::object();
   rows.set("train", train.rows()).set("validation", validation.rows()).set("test", test.rows());
+  Json purged = Json::object();
+  purged.set("train", split.purged_train).set("validation", split.purged_validation);
+  rows.set("purged", purged);
   if (test.rows() > 0) rows.set("test_from", to_iso8601(test.timestamps.front()));
   Json metadata = Json::object();
   metadata.set("seed", request.seed)

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <string>
 
+#include "indicators/zigzag_extremes.hpp"
+
 namespace ktrdr::training {
 
 Result<ZigZagLabeler> ZigZagLabeler::create(const LabelSpec& spec) {
@@ -22,14 +24,16 @@ Result<ZigZagLabeler> ZigZagLabeler::create(const LabelSpec& spec) {
         "labels.label_lookahead must be >= 1, got " + std::to_string(spec.label_lookahead),
         {{"field", "labels.label_lookahead"}, {"value", std::to_string(spec.label_lookahead)}});
   }
-  return ZigZagLabeler(spec.zigzag_threshold, static_cast<std::size_t>(spec.label_lookahead));
+  return ZigZagLabeler(spec.method, spec.zigzag_threshold,
+                       static_cast<std::size_t>(spec.label_lookahead));
 }
 
 std::size_t ZigZagLabeler::labelled_count(std::size_t bars) const noexcept {
+  if (method_ == LabelMethod::kSegments) return bars;
   return bars > lookahead_ ? bars - lookahead_ : 0;
 }
 
-Result<std::vector<Label>> ZigZagLabeler::label(std::span<const double> closes) const {
+Result<BarLabels> ZigZagLabeler::label(std::span<const double> closes) const {
   for (std::size_t i = 0; i < closes.size(); ++i) {
     if (!std::isfinite(closes[i]) || closes[i] <= 0.0) {
       return Error::invalid_argument("close at bar " + std::to_string(i) + " is " +
@@ -38,22 +42,51 @@ Result<std::vector<Label>> ZigZagLabeler::label(std::span<const double> closes) 
                                      {{"field", "close"}, {"value", std::to_string(i)}});
     }
   }
-  std::vector<Label> labels(labelled_count(closes.size()), Label::kHold);
-  for (std::size_t i = 0; i < labels.size(); ++i) {
-    const double start = closes[i];
-    for (std::size_t j = i + 1; j <= i + lookahead_; ++j) {
-      // Relative changes, so that a move of exactly θ (103 from 100 at θ = 0.03) counts.
-      if ((closes[j] - start) / start >= threshold_) {
-        labels[i] = Label::kBuy;
-        break;
-      }
-      if ((start - closes[j]) / start >= threshold_) {
-        labels[i] = Label::kSell;
-        break;
-      }
+  return method_ == LabelMethod::kSegments ? segments(closes) : first_touch(closes);
+}
+
+BarLabels ZigZagLabeler::segments(std::span<const double> closes) const {
+  const std::size_t n = closes.size();
+  BarLabels out{std::vector<Label>(n, Label::kHold),
+                std::vector<std::size_t>(n, n == 0 ? 0 : n - 1)};
+  // Labels are computed whole before a job uses them: a token nobody cancels.
+  const std::vector<indicators::ZigZagExtreme> extremes = indicators::zigzag_extremes(
+      closes, threshold_, indicators::CancelPoll(CancellationToken(), "zigzag labels"));
+  const auto fixed = [&](const indicators::ZigZagExtreme& e) {
+    return e.fixed_by == indicators::ZigZagExtreme::kOpen ? n - 1 : e.fixed_by;
+  };
+  for (const indicators::ZigZagExtreme& e : extremes) out.reads_to[e.at] = fixed(e);
+  for (std::size_t k = 0; k + 1 < extremes.size(); ++k) {
+    const std::size_t from = extremes[k].at;
+    const std::size_t to = extremes[k + 1].at;
+    const Label leg = closes[to] > closes[from] ? Label::kBuy : Label::kSell;
+    for (std::size_t b = from + 1; b < to; ++b) {
+      out.labels[b] = leg;
+      out.reads_to[b] = fixed(extremes[k + 1]);
     }
   }
-  return labels;
+  return out;
+}
+
+BarLabels ZigZagLabeler::first_touch(std::span<const double> closes) const {
+  const std::size_t count = labelled_count(closes.size());
+  BarLabels out{std::vector<Label>(count, Label::kHold), std::vector<std::size_t>(count)};
+  for (std::size_t i = 0; i < count; ++i) {
+    const double start = closes[i];
+    out.reads_to[i] = i + lookahead_;
+    for (std::size_t j = i + 1; j <= i + lookahead_; ++j) {
+      if ((closes[j] - start) / start >= threshold_) {
+        out.labels[i] = Label::kBuy;
+      } else if ((start - closes[j]) / start >= threshold_) {
+        out.labels[i] = Label::kSell;
+      } else {
+        continue;
+      }
+      out.reads_to[i] = j;
+      break;
+    }
+  }
+  return out;
 }
 
 }  // namespace ktrdr::training

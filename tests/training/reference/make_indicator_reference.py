@@ -12,8 +12,8 @@ Conventions (the same as the C++ headers document):
   Wilder         alpha = 1 / n, seeded with the mean of its first n inputs
   RSI            Wilder averages of gains and losses from bar 1; 100 g / (g + l), 50 when both 0
   MACD           EMA(fast) - EMA(slow); signal = EMA(signal) of the line; histogram = line - signal
-  Bollinger      SMA +/- multiplier * population std; width = (upper - lower) / middle
-  ATR            Wilder average of the true range from bar 1 (bar 0 has no previous close)
+  Bollinger      SMA +/- multiplier * sample std (ddof 1, KTRDR's); width = (upper - lower) / middle
+  ATR            KTRDR's: mean of the last n true ranges, bar 0's true range being high - low
   ADX            Wilder averages of TR, +DM, -DM from bar 1; DI = 100 DM / TR (0 when TR = 0);
                  DX = 100 |+DI - -DI| / (+DI + -DI) (0 when both 0); ADX = Wilder average of DX
   ROC, Momentum  100 (C / C[n] - 1) (0 when C[n] = 0), C - C[n]
@@ -23,7 +23,7 @@ Conventions (the same as the C++ headers document):
   CCI            (TP - SMA(TP)) / (0.015 mean |TP - SMA(TP)|) (0 when the deviation is 0)
   OBV            0 at bar 0, then +/- volume by the sign of the close's change
   MFI            flows TP * V by the sign of TP's change from bar 1; 100 pos / (pos + neg),
-                 50 when both 0
+                 100 when neg is 0 (KTRDR's)
 
 Run with Debian's python3 (pandas and numpy installed): /usr/bin/python3 make_indicator_reference.py
 """
@@ -77,7 +77,7 @@ DEFAULTS = {
     "adx": {"period": 14},
     "roc": {"period": 10},
     "momentum": {"period": 10},
-    "stochastic": {"k_period": 14, "d_period": 3, "smooth_k": 1},
+    "stochastic": {"k_period": 14, "d_period": 3, "smooth_k": 3},
     "williams_r": {"period": 14},
     "cci": {"period": 20},
     "mfi": {"period": 14},
@@ -178,12 +178,14 @@ def compute(df, type_, source, p):
         mid, std = nan_array(len(x)), nan_array(len(x))
         w = windows(x, 0, n)
         mid[n - 1:] = w.sum(axis=1) / n
-        std[n - 1:] = np.sqrt(((w - mid[n - 1:, None]) ** 2).sum(axis=1) / n)
+        std[n - 1:] = np.sqrt(((w - mid[n - 1:, None]) ** 2).sum(axis=1) / (n - 1))
         upper, lower = mid + k * std, mid - k * std
         return {"": mid, ".upper": upper, ".lower": lower,
                 ".width": safe_ratio(upper - lower, mid, 0)}
     if type_ == "atr":
-        return {"": wilder(true_range(h, l, c), p["period"], 1)}
+        tr = true_range(h, l, c)
+        tr[0] = h[0] - l[0]
+        return {"": rolling_mean(tr, p["period"])}
     if type_ == "adx":
         n = p["period"]
         up, down = h - shifted(h, 1), shifted(l, 1) - l
@@ -229,7 +231,7 @@ def compute(df, type_, source, p):
         flow = tp * v
         pos = rolling_mean(np.where(change > 0, flow, 0).astype(LD), n, 1)
         neg = rolling_mean(np.where(change < 0, flow, 0).astype(LD), n, 1)
-        return {"": safe_ratio(100 * pos, pos + neg, 50)}
+        return {"": safe_ratio(100 * pos, pos + neg, 100)}
     raise ValueError(type_)
 
 

@@ -30,7 +30,7 @@ std::vector<IndicatorOutput> MfiIndicator::compute(const BarSeries& bars,
   std::vector<double> negative_mean(n);
   simple_moving_average(positive, 1, period_, positive_mean, polling);
   simple_moving_average(negative, 1, period_, negative_mean, polling);
-  balance_index(positive_mean, negative_mean, period_, outputs[0].values, polling);
+  balance_index(positive_mean, negative_mean, period_, 100.0, outputs[0].values, polling);
   return outputs;
 }
 

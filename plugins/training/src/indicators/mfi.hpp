@@ -11,7 +11,7 @@
 namespace ktrdr::training::indicators {
 
 // Convention: flows TP·volume from bar 1, + when TP rose, − when it fell; MFI = 100·Σ+/(Σ+ + Σ−)
-// over n flows (50 when both are 0).
+// over n flows; 100 when Σ− is 0 (a flat window included), as KTRDR.
 class MfiIndicator final : public IndicatorBase {
  public:
   MfiIndicator(std::string id, std::size_t period);

@@ -60,6 +60,16 @@ void simple_moving_average(std::span<const double> x, std::size_t first, std::si
   }
 }
 
+void running_sum(std::span<const double> x, std::size_t first, std::span<double> out,
+                 const CancelPoll& poll) {
+  RollingSum sum;
+  for (std::size_t i = first; i < x.size(); ++i) {
+    poll.at(i);
+    sum.add(x[i]);
+    out[i] = sum.value();
+  }
+}
+
 void exponential_moving_average(std::span<const double> x, std::size_t first, std::size_t period,
                                 std::span<double> out, const CancelPoll& poll) {
   seeded_average(x, first, period, 2.0 / (static_cast<double>(period) + 1.0), out, poll);
@@ -68,6 +78,26 @@ void exponential_moving_average(std::span<const double> x, std::size_t first, st
 void wilder_average(std::span<const double> x, std::size_t first, std::size_t period,
                     std::span<double> out, const CancelPoll& poll) {
   seeded_average(x, first, period, 1.0 / static_cast<double>(period), out, poll);
+}
+
+void exponential_moving_average_from_first(std::span<const double> x, std::size_t first,
+                                           std::size_t period, std::span<double> out,
+                                           const CancelPoll& poll) {
+  seeded_average(x, first, 1, 2.0 / (static_cast<double>(period) + 1.0), out, poll);
+}
+
+void adjusted_exponential_moving_average(std::span<const double> x, std::size_t first,
+                                         std::size_t period, std::span<double> out,
+                                         const CancelPoll& poll) {
+  const double decay = 1.0 - 2.0 / (static_cast<double>(period) + 1.0);
+  double weighted = 0.0;
+  double weights = 0.0;
+  for (std::size_t i = first; i < x.size(); ++i) {
+    poll.at(i);
+    weighted = x[i] + decay * weighted;
+    weights = 1.0 + decay * weights;
+    out[i] = weighted / weights;
+  }
 }
 
 }  // namespace ktrdr::training::indicators

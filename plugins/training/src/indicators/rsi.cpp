@@ -31,7 +31,7 @@ std::vector<IndicatorOutput> RsiIndicator::compute(const BarSeries& bars,
   std::vector<double> avg_loss(n);
   wilder_average(gains, 1, period_, avg_gain, polling);
   wilder_average(losses, 1, period_, avg_loss, polling);
-  balance_index(avg_gain, avg_loss, period_, outputs[0].values, polling);
+  balance_index(avg_gain, avg_loss, period_, 50.0, outputs[0].values, polling);
   return outputs;
 }
 
