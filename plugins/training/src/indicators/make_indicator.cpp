@@ -135,6 +135,16 @@ class CheckedSpec {
         {{"field", "indicators"}, {"value", spec_.id}, {"key", std::string(key)}});
   }
 
+  // The error of a fast_period not below slow_period, if it is not.
+  std::optional<Error> fast_not_below_slow() const {
+    const std::size_t fast = period("fast_period");
+    const std::size_t slow = period("slow_period");
+    if (fast < slow) return std::nullopt;
+    return error("fast_period", "fast_period (" + std::to_string(fast) +
+                                    ") must be less than slow_period (" + std::to_string(slow) +
+                                    ")");
+  }
+
   // Resolves every parameter of `params` and `options` (given or default) and the source.
   std::optional<Error> check(const std::vector<ParamDef>& params,
                              const std::vector<OptionDef>& options, Input input);
@@ -280,14 +290,9 @@ const std::vector<TypeDef>& type_table() {
        Input::kOnePrice,
        {{"period", 30}, {"fast_period", 2}, {"slow_period", 30}},
        [](const CheckedSpec& s) -> Made {
-         const std::size_t fast = s.period("fast_period");
-         const std::size_t slow = s.period("slow_period");
-         if (fast >= slow) {
-           return s.error("fast_period", "fast_period (" + std::to_string(fast) +
-                                             ") must be less than slow_period (" +
-                                             std::to_string(slow) + ")");
-         }
-         return made<indicators::KamaIndicator>(s.id(), s.source(), s.period("period"), fast, slow);
+         if (auto error = s.fast_not_below_slow()) return std::move(*error);
+         return made<indicators::KamaIndicator>(s.id(), s.source(), s.period("period"),
+                                                s.period("fast_period"), s.period("slow_period"));
        }},
       {"keltner_channels",
        Input::kOwnColumns,
@@ -300,15 +305,9 @@ const std::vector<TypeDef>& type_table() {
        Input::kOnePrice,
        {{"fast_period", 12}, {"slow_period", 26}, {"signal_period", 9}},
        [](const CheckedSpec& s) -> Made {
-         const std::size_t fast = s.period("fast_period");
-         const std::size_t slow = s.period("slow_period");
-         if (fast >= slow) {
-           return s.error("fast_period", "fast_period (" + std::to_string(fast) +
-                                             ") must be less than slow_period (" +
-                                             std::to_string(slow) + ")");
-         }
-         return made<indicators::MacdIndicator>(s.id(), s.source(), fast, slow,
-                                                s.period("signal_period"));
+         if (auto error = s.fast_not_below_slow()) return std::move(*error);
+         return made<indicators::MacdIndicator>(s.id(), s.source(), s.period("fast_period"),
+                                                s.period("slow_period"), s.period("signal_period"));
        }},
       {"mfi",
        Input::kOwnColumns,
