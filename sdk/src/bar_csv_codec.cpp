@@ -1,7 +1,10 @@
 // Hand-rolled CSV codec for bars: std::from_chars / std::to_chars for numbers and fixed-format ISO
-// timestamps with days-from-civil arithmetic (no locale, no streams). Reading takes plain lines
-// (plain decimals, single commas) by a fast path that reads each field once, and any other line by
-// the general path that also names faults; big texts are read in parts on several threads.
+// timestamps with days-from-civil arithmetic (no locale, no streams, no allocation per row).
+// Reading maps the header's columns to the bar's fields (the store's own header, or another
+// spelling or order of them); in the store's layout, plain lines (plain decimals, single commas,
+// UTC timestamps with a Z) take a fast path that reads each field once, and any other line the
+// general path, which also reads zoned and naive timestamps and names faults. Big texts are read
+// in parts on several threads.
 #include "bar_csv_codec.hpp"
 
 #include <algorithm>
@@ -102,32 +105,64 @@ std::optional<std::int64_t> parse_date(const char* p) noexcept {
   return days_from_civil(year, month, day);
 }
 
-// "THH:MM:SSZ" at p, range-checked: its seconds since midnight.
-std::optional<std::int64_t> parse_time_of_day(const char* p) noexcept {
+// "HH:MM" at p, range-checked (hours up to 23): its seconds.
+std::optional<std::int64_t> parse_hours_minutes(const char* p) noexcept {
   unsigned hour = 0;
   unsigned minute = 0;
-  unsigned second = 0;
-  if (p[0] != 'T' || !read_digits(p + 1, 2, hour) || p[3] != ':' ||
-      !read_digits(p + 4, 2, minute) || p[6] != ':' || !read_digits(p + 7, 2, second) ||
-      p[9] != 'Z' || hour > 23 || minute > 59 || second > 59) {
+  if (!read_digits(p, 2, hour) || p[2] != ':' || !read_digits(p + 3, 2, minute) || hour > 23 ||
+      minute > 59) {
     return std::nullopt;
   }
-  return std::int64_t{hour} * 3600 + minute * 60 + second;
+  return std::int64_t{hour} * 3600 + minute * 60;
 }
 
-// "YYYY-MM-DDTHH:MM:SSZ", or "YYYY-MM-DD" when `date_only_ok`. Ranges are checked.
-std::optional<sys_seconds> parse_timestamp(std::string_view s, bool date_only_ok) noexcept {
-  const bool full = s.size() == 20;
-  if (!full && !(date_only_ok && s.size() == 10)) return std::nullopt;
+// "HH:MM:SS" at p, range-checked: its seconds since midnight.
+std::optional<std::int64_t> parse_clock(const char* p) noexcept {
+  unsigned second = 0;
+  const auto hours_minutes = parse_hours_minutes(p);
+  if (!hours_minutes || p[5] != ':' || !read_digits(p + 6, 2, second) || second > 59) {
+    return std::nullopt;
+  }
+  return *hours_minutes + second;
+}
+
+// "THH:MM:SSZ" at p, range-checked: its seconds since midnight.
+std::optional<std::int64_t> parse_time_of_day(const char* p) noexcept {
+  if (p[0] != 'T' || p[9] != 'Z') return std::nullopt;
+  return parse_clock(p + 1);
+}
+
+// A timestamp as the file wrote it, in UTC.
+struct FileTime {
+  sys_seconds utc;
+  bool naive = false;  // it had no zone and was taken as UTC
+};
+
+// "YYYY-MM-DD", "T" or a space, "HH:MM:SS", then "Z", an offset "+HH:MM" / "-HH:MM" (converted
+// to UTC) or nothing (naive: taken as UTC); or "YYYY-MM-DD" alone when `date_only_ok`. Ranges are
+// checked.
+std::optional<FileTime> parse_timestamp(std::string_view s, bool date_only_ok) noexcept {
+  constexpr std::size_t kDateLength = 10;
+  constexpr std::size_t kNaiveLength = 19;  // "YYYY-MM-DDTHH:MM:SS"
+  if (s.size() < kDateLength) return std::nullopt;
   const auto days = parse_date(s.data());
   if (!days) return std::nullopt;
-  std::int64_t seconds_of_day = 0;
-  if (full) {
-    const auto time = parse_time_of_day(s.data() + 10);
-    if (!time) return std::nullopt;
-    seconds_of_day = *time;
+  const std::int64_t midnight = *days * kSecondsPerDay;
+  if (s.size() == kDateLength) {
+    if (!date_only_ok) return std::nullopt;
+    return FileTime{sys_seconds(std::chrono::seconds(midnight))};
   }
-  return sys_seconds(std::chrono::seconds(*days * kSecondsPerDay + seconds_of_day));
+  if (s.size() < kNaiveLength || (s[10] != 'T' && s[10] != ' ')) return std::nullopt;
+  const auto clock = parse_clock(s.data() + 11);
+  if (!clock) return std::nullopt;
+  const sys_seconds local(std::chrono::seconds(midnight + *clock));
+  const std::string_view zone = s.substr(kNaiveLength);
+  if (zone.empty()) return FileTime{local, true};
+  if (zone == "Z") return FileTime{local};
+  if (zone.size() != 6 || (zone[0] != '+' && zone[0] != '-')) return std::nullopt;
+  const auto offset = parse_hours_minutes(zone.data() + 1);
+  if (!offset) return std::nullopt;
+  return FileTime{local - std::chrono::seconds(zone[0] == '+' ? *offset : -*offset)};
 }
 
 // A field as a double; empty means missing (NaN).
@@ -350,12 +385,86 @@ std::string_view next_line(const char*& cursor, const char* end) noexcept {
   return line;
 }
 
-// The general path: one non-blank line, any spelling, into `bar`, or the error naming its fault.
-std::optional<Error> parse_line(std::string_view line, std::size_t line_number, bool date_only_ok,
-                                const ParseErrors& errors, Bar& bar) {
+// How the file's columns map to the bar's fields, read from its header.
+struct Layout {
+  std::array<std::size_t, kColumns.size()> field{0, 1, 2, 3, 4, 5};  // kColumns index of column k
+  bool canonical = true;  // the store's own header: plain lines may take the fast path
+};
+
+// Whether `name` spells `lower` (lower-case ASCII) in any letter case.
+bool same_name(std::string_view name, std::string_view lower) noexcept {
+  return name.size() == lower.size() &&
+         std::equal(name.begin(), name.end(), lower.begin(), [](char a, char b) {
+           return (a >= 'A' && a <= 'Z' ? static_cast<char>(a - 'A' + 'a') : a) == b;
+         });
+}
+
+// The kColumns index that header name `name` of column `column` stands for — any letter case;
+// the timestamp also as date, datetime, time, or an unnamed first column (a pandas index) — or
+// kColumns.size() for none.
+std::size_t field_named(std::string_view name, std::size_t column) noexcept {
+  if (name.empty()) return column == 0 ? 0 : kColumns.size();
+  for (const std::string_view alias : {"date", "datetime", "time"}) {
+    if (same_name(name, alias)) return 0;
+  }
+  for (std::size_t field = 0; field < kColumns.size(); ++field) {
+    if (same_name(name, kColumns[field])) return field;
+  }
+  return kColumns.size();
+}
+
+// The layout `header` declares (six columns naming each bar field once, in any order), or the
+// line-1 error naming what is wrong and, where one is at fault, its column.
+std::optional<Error> read_header(std::string_view header, const ParseErrors& errors,
+                                 Layout& layout) {
+  if (header == kBarCsvHeader) return std::nullopt;
+  layout.canonical = false;
+  const auto wrong = [&](const std::string& why, std::string_view column) {
+    return errors.at(1,
+                     "wrong header: expected \"" + std::string(kBarCsvHeader) + "\", found " +
+                         quoted(header) + " (" + why +
+                         "; columns may come in any order and letter case, the timestamp also "
+                         "named date, datetime or time, or left unnamed first)",
+                     column);
+  };
+  std::array<bool, kColumns.size()> seen{};
+  std::size_t column = 0;
+  for (std::string_view rest = header;; ++column) {
+    const std::size_t comma = rest.find(',');
+    const std::string_view name = rest.substr(0, comma);
+    if (column == kColumns.size()) {
+      return wrong("too many columns: expected " + std::to_string(kColumns.size()) + ", found " +
+                       std::to_string(count_columns(header)),
+                   {});
+    }
+    const std::size_t field = field_named(name, column);
+    if (field == kColumns.size()) {
+      return wrong("column " + std::to_string(column + 1) + ", " + quoted(name) +
+                       ", is not a bar field",
+                   kColumns[column]);
+    }
+    if (seen[field]) return wrong(std::string(kColumns[field]) + " twice", kColumns[field]);
+    seen[field] = true;
+    layout.field[column] = field;
+    if (comma == std::string_view::npos) break;
+    rest.remove_prefix(comma + 1);
+  }
+  const auto missing = static_cast<std::size_t>(std::find(seen.begin(), seen.end(), false) -
+                                                seen.begin());
+  if (missing < kColumns.size()) {
+    return wrong("no " + std::string(kColumns[missing]) + " column", kColumns[missing]);
+  }
+  return std::nullopt;
+}
+
+// The general path: one non-blank line, any spelling, in the file's layout, into `bar` (setting
+// `naive` when its timestamp had no zone), or the error naming its fault.
+std::optional<Error> parse_line(std::string_view line, std::size_t line_number,
+                                const Layout& layout, bool date_only_ok,
+                                const ParseErrors& errors, Bar& bar, bool& naive) {
   const char* field = line.data();
   const char* const line_end = field + line.size();
-  std::array<std::string_view, kColumns.size()> fields;
+  std::array<std::string_view, kColumns.size()> fields;  // by kColumns index
   for (std::size_t column = 0; column < kColumns.size(); ++column) {
     const bool last = column + 1 == kColumns.size();
     const auto* comma = static_cast<const char*>(
@@ -366,14 +475,16 @@ std::optional<Error> parse_line(std::string_view line, std::size_t line_number, 
                                         std::to_string(count_columns(line)));
     }
     if (!last && comma == nullptr) {
+      const std::string_view missing = kColumns[layout.field[column + 1]];
       return errors.at(line_number,
-                       "missing column " + std::string(kColumns[column + 1]) + ": expected " +
+                       "missing column " + std::string(missing) + ": expected " +
                            std::to_string(kColumns.size()) + " columns, found " +
                            std::to_string(count_columns(line)),
-                       kColumns[column + 1]);
+                       missing);
     }
     const char* field_end = last ? line_end : comma;
-    fields[column] = std::string_view(field, static_cast<std::size_t>(field_end - field));
+    fields[layout.field[column]] =
+        std::string_view(field, static_cast<std::size_t>(field_end - field));
     field = field_end + 1;
   }
 
@@ -381,18 +492,20 @@ std::optional<Error> parse_line(std::string_view line, std::size_t line_number, 
   if (!timestamp) {
     return errors.at(line_number,
                      "bad timestamp " + quoted(fields[0]) +
-                         " in column timestamp: expected YYYY-MM-DDTHH:MM:SSZ (UTC)" +
-                         (date_only_ok ? " or YYYY-MM-DD" : ""),
+                         " in column timestamp: expected YYYY-MM-DDTHH:MM:SS (or a space for the "
+                         "T) then Z, +HH:MM, -HH:MM or no zone (taken as UTC)" +
+                         (date_only_ok ? ", or YYYY-MM-DD" : ""),
                      kColumns[0], fields[0]);
   }
-  if (!is_supported_time(*timestamp)) {
+  if (!is_supported_time(timestamp->utc)) {
     return errors.at(line_number,
                      "timestamp " + quoted(fields[0]) +
                          " in column timestamp is outside the supported range " +
                          supported_time_range(),
                      kColumns[0], fields[0]);
   }
-  bar.timestamp = *timestamp;
+  bar.timestamp = timestamp->utc;
+  naive = naive || timestamp->naive;
   double* const targets[] = {&bar.open, &bar.high, &bar.low, &bar.close, &bar.volume};
   for (std::size_t column = 1; column < kColumns.size(); ++column) {
     const std::string_view f = fields[column];
@@ -406,11 +519,14 @@ std::optional<Error> parse_line(std::string_view line, std::size_t line_number, 
 }
 
 // Appends the bars of the lines in [p, end) (whole lines; the first is line first_line + 1) to
-// `series`: plain lines by the fast path, the others by the general one. The first fault ends it,
-// and so does `token` once cancelled (checked first and every kCancelCheckRows lines).
+// `series` (empty at first), and what they showed to `info` (blank lines by the rows before them
+// in this part): plain lines by the fast path when the layout is the store's, the others by the
+// general one. The first fault ends it, and so does `token` once cancelled (checked first and
+// every kCancelCheckRows lines).
 std::optional<Error> parse_lines(const char* p, const char* const end, std::size_t first_line,
-                                 bool date_only_ok, const ParseErrors& errors,
-                                 const CancellationToken& token, BarSeries& series) {
+                                 const Layout& layout, bool date_only_ok,
+                                 const ParseErrors& errors, const CancellationToken& token,
+                                 BarSeries& series, CsvReadInfo& info) {
   std::size_t line_number = first_line;
   std::size_t until_check = 0;
   Bar bar;
@@ -421,14 +537,22 @@ std::optional<Error> parse_lines(const char* p, const char* const end, std::size
       until_check = kCancelCheckRows - 1;
     }
     ++line_number;
-    if (const char* next = parse_plain_line(p, end, date_only_ok, last, bar)) {
-      series.append(bar);
-      p = next;
-      continue;
+    if (layout.canonical) {
+      if (const char* next = parse_plain_line(p, end, date_only_ok, last, bar)) {
+        series.append(bar);
+        p = next;
+        continue;
+      }
     }
     const std::string_view line = next_line(p, end);
-    if (line.empty()) continue;
-    if (auto fault = parse_line(line, line_number, date_only_ok, errors, bar)) return fault;
+    if (line.empty()) {
+      info.rows_before_blank_lines.push_back(series.size());
+      continue;
+    }
+    if (auto fault = parse_line(line, line_number, layout, date_only_ok, errors, bar,
+                                info.naive_timestamps)) {
+      return fault;
+    }
     series.append(bar);
   }
   return std::nullopt;
@@ -472,16 +596,6 @@ void run_parts(std::size_t n, Task& task) {
   }
 }
 
-// The index of the first column `header` misnames (kColumns.size() when it only has extra ones).
-std::size_t first_wrong_column(std::string_view header) noexcept {
-  for (std::size_t column = 0; column < kColumns.size(); ++column) {
-    const std::size_t comma = header.find(',');
-    if (header.substr(0, comma) != kColumns[column]) return column;
-    header = comma == std::string_view::npos ? std::string_view() : header.substr(comma + 1);
-  }
-  return kColumns.size();
-}
-
 }  // namespace
 
 Error read_cancelled(std::string_view file, const CancellationToken& token) {
@@ -493,7 +607,8 @@ Error read_cancelled(std::string_view file, const CancellationToken& token) {
 }
 
 Result<BarSeries> parse_bar_csv(std::string_view text, std::string_view file, std::string symbol,
-                                Timeframe timeframe, const CancellationToken& token) {
+                                Timeframe timeframe, const CancellationToken& token,
+                                CsvReadInfo* info) {
   const ParseErrors errors(file);
   if (token.is_cancelled()) return errors.cancelled(token);
   if (text.starts_with(kUtf8Bom)) text.remove_prefix(kUtf8Bom.size());
@@ -503,13 +618,8 @@ Result<BarSeries> parse_bar_csv(std::string_view text, std::string_view file, st
   if (text.empty()) {
     return errors.at(1, "empty file: expected the header \"" + std::string(kBarCsvHeader) + "\"");
   }
-  const std::string_view header = next_line(p, end);
-  if (header != kBarCsvHeader) {
-    const std::size_t column = first_wrong_column(header);
-    return errors.at(
-        1, "wrong header: expected \"" + std::string(kBarCsvHeader) + "\", found " + quoted(header),
-        column < kColumns.size() ? kColumns[column] : std::string_view());
-  }
+  Layout layout;
+  if (auto fault = read_header(next_line(p, end), errors, layout)) return *fault;
   const bool date_only_ok = is_daily_or_longer(timeframe);
   const char* const body = p;
 
@@ -536,32 +646,45 @@ Result<BarSeries> parse_bar_csv(std::string_view text, std::string_view file, st
     pieces.reserve(parts);
     for (std::size_t k = 0; k < parts; ++k) pieces.emplace_back(symbol, timeframe);
     std::vector<std::optional<Error>> faults(parts);
+    std::vector<CsvReadInfo> infos(parts);
     auto parse = [&](std::size_t k) {
       std::size_t room = lines[k];
       if (k == 0) {
         for (std::size_t other = 1; other < parts; ++other) room += lines[other];
       }
       pieces[k].reserve(room);
-      faults[k] = parse_lines(bounds[k], bounds[k + 1], 1, date_only_ok, errors, token, pieces[k]);
+      faults[k] = parse_lines(bounds[k], bounds[k + 1], 1, layout, date_only_ok, errors, token,
+                              pieces[k], infos[k]);
     };
     run_parts(parts, parse);
     if (token.is_cancelled()) return errors.cancelled(token);
     if (std::none_of(faults.begin(), faults.end(),
                      [](const std::optional<Error>& fault) { return fault.has_value(); })) {
       BarSeries series = std::move(pieces[0]);
+      CsvReadInfo& whole = infos[0];
       for (std::size_t k = 1; k < parts; ++k) {
+        whole.naive_timestamps = whole.naive_timestamps || infos[k].naive_timestamps;
+        for (const std::size_t rows : infos[k].rows_before_blank_lines) {
+          whole.rows_before_blank_lines.push_back(series.size() + rows);
+        }
         for (std::size_t i = 0; i < pieces[k].size(); ++i) {
           if (i % kCancelCheckRows == 0 && token.is_cancelled()) return errors.cancelled(token);
           series.append(pieces[k][i]);
         }
       }
+      if (info != nullptr) *info = std::move(whole);
       return series;
     }
   }
 
   BarSeries series(std::move(symbol), timeframe);
   series.reserve(count_lines(body, end, token));
-  if (auto fault = parse_lines(body, end, 1, date_only_ok, errors, token, series)) return *fault;
+  CsvReadInfo read_info;
+  if (auto fault = parse_lines(body, end, 1, layout, date_only_ok, errors, token, series,
+                               read_info)) {
+    return *fault;
+  }
+  if (info != nullptr) *info = std::move(read_info);
   return series;
 }
 

@@ -1,5 +1,6 @@
 // The store's CSV text format for bars: header `timestamp,open,high,low,close,volume`, one bar per
-// line, ISO-8601 UTC timestamps with a Z, shortest round-trip doubles. Stateless; thread-safe.
+// line, ISO-8601 UTC timestamps with a Z, shortest round-trip doubles; read also in the shapes
+// other tools write (see parse_bar_csv). Stateless; thread-safe.
 #pragma once
 
 #include <cstddef>
@@ -8,6 +9,7 @@
 
 #include "ktrdr/sdk/bar_series.hpp"
 #include "ktrdr/sdk/cancellation_token.hpp"
+#include "ktrdr/sdk/csv_read_info.hpp"
 #include "ktrdr/sdk/result.hpp"
 #include "ktrdr/sdk/timeframe.hpp"
 
@@ -26,15 +28,22 @@ inline constexpr std::size_t kMaxQuotedBytes = 40;
 
 // Parses a whole file's text. `file` only names the source in errors. Rows are kept as they are
 // (order, duplicates); blank lines are skipped, "\r\n" endings and a UTF-8 BOM are accepted, and
-// an empty price or volume field reads as NaN. For 1d and 1w a date alone ("2024-01-02") is also
-// accepted. Timestamps must lie in the supported range (time_format.hpp). Anything else malformed
+// an empty price or volume field reads as NaN. The header names the six columns once each, in
+// any order and letter case, the timestamp also as `date`, `datetime`, `time` or an unnamed
+// first column (pandas' index). A timestamp is YYYY-MM-DD, "T" or a space, HH:MM:SS, then Z, an
+// offset +HH:MM / -HH:MM (converted to UTC) or nothing (naive: taken as UTC, and said so in
+// `info`); for 1d and 1w a date alone ("2024-01-02") is also accepted. Timestamps must lie in
+// the supported range (time_format.hpp). `info`, when given, receives what the read learned (set
+// only on success). The store's own header and UTC timestamps take the fast path; other shapes
+// cost a few times more per row, never an allocation. Anything else malformed
 // is an ErrorCode::kParse error naming the file, the line and the fault, context {file, line,
 // column, value}; what it quotes of the text (in the message and the value) is at most
 // kMaxQuotedBytes bytes of it, non-printable bytes escaped. Every thread working on a part checks
 // `token` every kCancelCheckRows rows (and every MiB while it counts lines): once it is cancelled
 // they all stop and the parse returns an ErrorCode::kCancelled error naming the file.
 Result<BarSeries> parse_bar_csv(std::string_view text, std::string_view file, std::string symbol,
-                                Timeframe timeframe, const CancellationToken& token);
+                                Timeframe timeframe, const CancellationToken& token,
+                                CsvReadInfo* info = nullptr);
 
 // The ErrorCode::kCancelled error of a read of `file` that `token` (cancelled) stopped, context
 // {reason, where, file}.

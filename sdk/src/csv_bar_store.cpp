@@ -42,10 +42,10 @@ bool CsvBarStore::exists(std::string_view symbol, Timeframe timeframe) const {
 }
 
 Result<BarSeries> CsvBarStore::read(std::string_view symbol, Timeframe timeframe,
-                                    const CancellationToken& token) const {
+                                    const CancellationToken& token, CsvReadInfo* info) const {
   auto path = path_for(symbol, timeframe);
   if (!path) return std::move(path).error();
-  auto series = read_file(*path, symbol, timeframe, token);
+  auto series = read_file(*path, symbol, timeframe, token, info);
   if (!series && series.error().code == ErrorCode::kNotFound) {
     return Error::not_found("no stored " + std::string(symbol) + " " +
                                 std::string(to_string(timeframe)) + " bars: " + path->string() +
@@ -56,7 +56,8 @@ Result<BarSeries> CsvBarStore::read(std::string_view symbol, Timeframe timeframe
 }
 
 Result<BarSeries> CsvBarStore::read_file(const fs::path& path, std::string_view symbol,
-                                         Timeframe timeframe, const CancellationToken& token) {
+                                         Timeframe timeframe, const CancellationToken& token,
+                                         CsvReadInfo* info) {
   if (auto valid = validate_symbol(symbol); !valid) return std::move(valid).error();
   if (token.is_cancelled()) return detail::read_cancelled(path.string(), token);
   auto text = read_whole_file(path, std::nullopt, token);
@@ -66,14 +67,14 @@ Result<BarSeries> CsvBarStore::read_file(const fs::path& path, std::string_view 
     }
     return std::move(text).error();
   }
-  return parse(*text, path.string(), symbol, timeframe, token);
+  return parse(*text, path.string(), symbol, timeframe, token, info);
 }
 
 Result<BarSeries> CsvBarStore::parse(std::string_view text, std::string_view source_name,
                                      std::string_view symbol, Timeframe timeframe,
-                                     const CancellationToken& token) {
+                                     const CancellationToken& token, CsvReadInfo* info) {
   if (auto valid = validate_symbol(symbol); !valid) return std::move(valid).error();
-  return detail::parse_bar_csv(text, source_name, std::string(symbol), timeframe, token);
+  return detail::parse_bar_csv(text, source_name, std::string(symbol), timeframe, token, info);
 }
 
 std::optional<StoredSeries> CsvBarStore::parse_file_name(std::string_view file_name) {

@@ -174,3 +174,35 @@ TEST_CASE("extreme moves, outliers and volume spikes are flagged", "[data][quali
         std::vector<sys_seconds>{at("2024-01-02T06:00:00Z")});
   CHECK(report.errors == 0);
 }
+
+TEST_CASE("a last bar with a fraction of its neighbours' volume is flagged as partial",
+          "[data][quality]") {
+  SECTION("SPY daily ends on an intraday bar: 1.8M shares against ~37M") {
+    const QualityReport report =
+        checker_for("SPY").check(read_shared("SPY_1d.csv", "SPY", Timeframe::k1d));
+    const QualityIssue* issue = report.find("partial_last_bar");
+    REQUIRE(issue != nullptr);
+    CHECK(issue->severity == Severity::kWarning);
+    CHECK(issue->count == 1);
+    CHECK(issue->samples == std::vector<sys_seconds>{at("2025-01-30T00:00:00Z")});
+    CHECK_THAT(issue->message, Catch::Contains("2025-01-30T00:00:00Z"));
+  }
+  SECTION("a constructed series: only a last bar under 10 % of the median is flagged") {
+    const auto series_ending_with = [](double last_volume) {
+      BarSeries series("X", Timeframe::k1d);
+      for (int i = 0; i < 30; ++i) {
+        series.append(Bar{at("2024-01-01T00:00:00Z") + std::chrono::days(i), 10, 11, 9, 10,
+                          i == 29 ? last_volume : 1000.0 + i});
+      }
+      return series;
+    };
+    const QualityChecker checker;
+    CHECK(checker.check(series_ending_with(1500.0)).find("partial_last_bar") == nullptr);
+    CHECK(checker.check(series_ending_with(200.0)).find("partial_last_bar") == nullptr);
+    const QualityReport cut = checker.check(series_ending_with(50.0));
+    REQUIRE(cut.find("partial_last_bar") != nullptr);
+    CHECK(cut.find("partial_last_bar")->samples ==
+          std::vector<sys_seconds>{at("2024-01-30T00:00:00Z")});
+    CHECK(cut.warnings >= 1);
+  }
+}

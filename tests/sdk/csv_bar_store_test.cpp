@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <latch>
 #include <random>
@@ -283,25 +284,68 @@ TEST_CASE("corrupt CSVs are parse errors naming file, line and fault, leaving th
        nullptr,
        {"line 2", "too many columns", "found 7"}},
       {"wrong header",
-       "time,open,high,low,close,volume\n" + good_row,
+       "stamp,open,high,low,close,volume\n" + good_row,
        Timeframe::k1h,
        1,
-       nullptr,
+       "timestamp",
        {"line 1", "wrong header",
         "expected \"timestamp,open,high,low,close,volume\", found "
-        "\"time,open,high,low,close,volume\""}},
+        "\"stamp,open,high,low,close,volume\"",
+        "column 1, \"stamp\", is not a bar field"}},
+      {"a column named twice",
+       "Date,Open,High,Low,Close,close\n" + good_row,
+       Timeframe::k1h,
+       1,
+       "close",
+       {"line 1", "wrong header", "close twice"}},
+      {"a header without volume",
+       "timestamp,open,high,low,close\n" + good_row,
+       Timeframe::k1h,
+       1,
+       "volume",
+       {"line 1", "wrong header", "no volume column"}},
+      {"an extra column",
+       "Date,Open,High,Low,Close,Adj Close,Volume\n" + good_row,
+       Timeframe::k1h,
+       1,
+       "volume",
+       {"line 1", "column 6, \"Adj Close\", is not a bar field"}},
+      {"a bad number in a reordered file names its column",
+       "Date,Volume,Close,Open,High,Low\n2024-01-02 14:30:00,10,1.5,1,2,x\n",
+       Timeframe::k1h,
+       2,
+       "low",
+       {"line 2", "bad number \"x\" in column low"}},
+      {"a short row in a reordered file names the missing column",
+       "Date,Volume,Close,Open,High,Low\n2024-01-02 14:30:00,10,1.5,1\n",
+       Timeframe::k1h,
+       2,
+       "high",
+       {"line 2", "missing column high"}},
+      {"an offset without minutes",
+       std::string(kHeader) + "2024-01-02T14:30:00+02,1,2,0.5,1.5,10\n",
+       Timeframe::k1h,
+       2,
+       "timestamp",
+       {"line 2", "bad timestamp \"2024-01-02T14:30:00+02\""}},
+      {"an offset of 24 hours",
+       std::string(kHeader) + "2024-01-02T14:30:00+24:00,1,2,0.5,1.5,10\n",
+       Timeframe::k1h,
+       2,
+       "timestamp",
+       {"bad timestamp \"2024-01-02T14:30:00+24:00\""}},
       {"bad month",
        std::string(kHeader) + "2024-13-02T14:30:00Z,1,2,0.5,1.5,10\n",
        Timeframe::k1h,
        2,
        "timestamp",
        {"line 2", "bad timestamp \"2024-13-02T14:30:00Z\""}},
-      {"space instead of T",
-       std::string(kHeader) + "2024-01-02 14:30:00,1,2,0.5,1.5,10\n",
+      {"a time without seconds",
+       std::string(kHeader) + "2024-01-02 14:30,1,2,0.5,1.5,10\n",
        Timeframe::k1h,
        2,
        "timestamp",
-       {"bad timestamp \"2024-01-02 14:30:00\""}},
+       {"bad timestamp \"2024-01-02 14:30\""}},
       {"date alone in an hourly file",
        std::string(kHeader) + "2024-01-02,1,2,0.5,1.5,10\n",
        Timeframe::k1h,
@@ -469,6 +513,123 @@ TEST_CASE("save then read gives back the same bars bit for bit", "[sdk][data][st
     CHECK(store.read("AAPL", Timeframe::k1h).value() == sample(3, 50.0));
     CHECK(names_in(store.data_dir()) == std::vector<std::string>{"AAPL_1h.csv"});
   }
+}
+
+TEST_CASE("other tools' CSV shapes are read as UTC bars, naive timestamps reported",
+          "[sdk][data][store]") {
+  // One bar, 2024-01-02 14:30 UTC, as each shape writes it.
+  const Bar expected{ts("2024-01-02T14:30:00Z"), 1, 2, 0.5, 1.5, 10};
+  struct Shape {
+    const char* name;
+    std::string text;
+    bool naive;
+  };
+  const Shape shapes[] = {
+      {"the store's own", std::string(kHeader) + "2024-01-02T14:30:00Z,1,2,0.5,1.5,10\n", false},
+      {"pandas with a UTC index: unnamed first column, +00:00",
+       ",open,high,low,close,volume\n2024-01-02 14:30:00+00:00,1,2,0.5,1.5,10\n", false},
+      {"another offset, converted to UTC",
+       "timestamp,open,high,low,close,volume\n2024-01-02T09:30:00-05:00,1,2,0.5,1.5,10\n",
+       false},
+      {"an offset east of UTC", std::string(kHeader) + "2024-01-02T16:30:00+02:00,1,2,0.5,1.5,10\n",
+       false},
+      {"capitalised names with Date", "Date,Open,High,Low,Close,Volume\n2024-01-02 14:30:00,1,2,0.5,1.5,10\n",
+       true},
+      {"Timestamp and a T, naive", "Timestamp,Open,High,Low,Close,Volume\n2024-01-02T14:30:00,1,2,0.5,1.5,10\n",
+       true},
+      {"columns in another order", "Volume,Close,Low,High,Open,datetime\n10,1.5,0.5,2,1,2024-01-02 14:30:00Z\n",
+       false},
+  };
+  for (const Shape& shape : shapes) {
+    INFO(shape.name);
+    ktrdr::CsvReadInfo info;
+    info.naive_timestamps = !shape.naive;  // must be overwritten
+    auto series = CsvBarStore::parse(shape.text, "shape.csv", "AAPL", Timeframe::k1h, {}, &info);
+    REQUIRE(series.ok());
+    REQUIRE(series->size() == 1);
+    CHECK((*series)[0] == expected);
+    CHECK(info.naive_timestamps == shape.naive);
+    // Saved, it is the store's canonical form.
+    TempDir dir;
+    REQUIRE(CsvBarStore(dir.path()).save(*series).ok());
+    CHECK(read_bytes(dir.path() / "AAPL_1h.csv") ==
+          std::string(kHeader) + "2024-01-02T14:30:00Z,1,2,0.5,1.5,10\n");
+  }
+  SECTION("one naive row among zoned ones makes the file naive") {
+    ktrdr::CsvReadInfo info;
+    auto series = CsvBarStore::parse(std::string(kHeader) +
+                                         "2024-01-02T14:30:00Z,1,2,0.5,1.5,10\n"
+                                         "2024-01-02T15:30:00,1,2,0.5,1.5,10\n",
+                                     "mixed.csv", "AAPL", Timeframe::k1h, {}, &info);
+    REQUIRE(series.ok());
+    CHECK(series->timestamps()[1] == ts("2024-01-02T15:30:00Z"));
+    CHECK(info.naive_timestamps);
+  }
+  SECTION("an offset that moves a bar out of the supported range is refused") {
+    auto series = CsvBarStore::parse(std::string(kHeader) + "2261-12-31T23:30:00-01:00,1,2,0.5,1.5,10\n",
+                                     "edge.csv", "AAPL", Timeframe::k1h);
+    REQUIRE_FALSE(series.ok());
+    CHECK(series.error().code == ErrorCode::kParse);
+    CHECK(series.error().get("column") == "timestamp");
+  }
+}
+
+TEST_CASE("a read names each row's line, blank lines counted", "[sdk][data][store]") {
+  ktrdr::CsvReadInfo info;
+  auto series = CsvBarStore::parse(std::string(kHeader) +
+                                       "\n"
+                                       "2024-01-02T14:30:00Z,1,2,0.5,1.5,10\n"
+                                       "2024-01-02T15:30:00Z,1,2,0.5,1.5,10\n"
+                                       "\n\n"
+                                       "2024-01-02T16:30:00Z,1,2,0.5,1.5,10\n",
+                                   "blank.csv", "AAPL", Timeframe::k1h, {}, &info);
+  REQUIRE(series.ok());
+  REQUIRE(series->size() == 3);
+  CHECK_FALSE(info.naive_timestamps);
+  CHECK(info.line_of(0) == 3);
+  CHECK(info.line_of(1) == 4);
+  CHECK(info.line_of(2) == 7);
+}
+
+TEST_CASE("a big naive-timestamp file parses fast, in parts as whole", "[sdk][data][store]") {
+  // 200,000 rows of a pandas export (unnamed index column, naive times, another column order):
+  // over 8 MiB, so split between threads on two or more cores; every row takes the general path.
+  constexpr std::size_t kRows = 200'000;
+  std::string text = ",Open,High,Low,Close,Volume\n";
+  text.reserve(kRows * 48);
+  BarSeries expected("SYN", Timeframe::k1m);
+  const auto start = ts("2021-03-01T00:00:00Z");
+  for (std::size_t i = 0; i < kRows; ++i) {
+    if (i == 1000 || i == 150'000) text += "\n";  // blank lines, one in each half
+    const auto t = start + std::chrono::minutes(i);
+    const auto cents = static_cast<int>(10'000 + i % 997);  // prices exact to the cent
+    std::string stamp = ktrdr::to_iso8601(t);
+    stamp[10] = ' ';
+    stamp.pop_back();  // no Z: naive
+    char row[128];
+    const int n = std::snprintf(row, sizeof row, "%s,%d.%02d,%d.%02d,%d.%02d,%d.%02d,%zu\n",
+                                stamp.c_str(), cents / 100, cents % 100, cents / 100 + 1,
+                                cents % 100, cents / 100 - 1, cents % 100, cents / 100,
+                                cents % 100, i);
+    text.append(row, static_cast<std::size_t>(n));
+    const double price = cents / 100.0;
+    expected.append(Bar{t, price, (cents + 100) / 100.0, (cents - 100) / 100.0, price,
+                        static_cast<double>(i)});
+  }
+  REQUIRE(text.size() > (std::size_t{8} << 20));
+  ktrdr::CsvReadInfo info;
+  const auto began = std::chrono::steady_clock::now();
+  auto whole = CsvBarStore::parse(text, "naive.csv", "SYN", Timeframe::k1m, {}, &info);
+  const auto took = std::chrono::steady_clock::now() - began;
+  REQUIRE(whole.ok());
+  CHECK(took < std::chrono::seconds(3));  // under ASan too; the release build takes ~50 ms
+  CHECK(*whole == expected);
+  CHECK(info.naive_timestamps);
+  REQUIRE(info.rows_before_blank_lines == std::vector<std::size_t>{1000, 150'000});
+  CHECK(info.line_of(999) == 1001);
+  CHECK(info.line_of(1000) == 1003);
+  CHECK(info.line_of(150'000) == 150'004);
+  CHECK(info.line_of(kRows - 1) == kRows + 3);
 }
 
 TEST_CASE("a file large enough to be parsed in parts reads like one parsed whole",

@@ -8,7 +8,6 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cmath>
-#include <fstream>
 #include <limits>
 #include <map>
 #include <sstream>
@@ -18,10 +17,13 @@
 #include "indicator.hpp"
 #include "ktrdr/sdk/csv_bar_store.hpp"
 #include "ktrdr/sdk/time_format.hpp"
+#include "reference_csv.hpp"
 
 using namespace ktrdr;
 using namespace ktrdr::training;
 using Catch::Matchers::Contains;
+using ktrdr::training::testing::read_reference_csv;
+using ktrdr::training::testing::ReferenceCsv;
 
 namespace {
 
@@ -158,31 +160,9 @@ void check_values(const std::vector<double>& actual, const std::vector<double>& 
   }
 }
 
-struct Reference {
-  std::vector<std::string> timestamps;
-  std::map<std::string, std::vector<double>> columns;
-};
-
-Reference read_reference(const std::string& name) {
-  std::ifstream in(std::string(KTRDR_TRAINING_REFERENCE_DIR) + "/" + name + "_indicators_b.csv");
-  REQUIRE(in);
-  std::string line;
-  std::getline(in, line);
-  std::vector<std::string> names;
-  std::stringstream header(line);
-  for (std::string field; std::getline(header, field, ',');) names.push_back(field);
-  REQUIRE(names.at(0) == "timestamp");
-  Reference reference;
-  while (std::getline(in, line)) {
-    std::stringstream row(line);
-    std::string field;
-    std::getline(row, field, ',');
-    reference.timestamps.push_back(field);
-    for (std::size_t c = 1; std::getline(row, field, ','); ++c) {
-      reference.columns[names.at(c)].push_back(std::strtod(field.c_str(), nullptr));
-    }
-  }
-  return reference;
+ReferenceCsv read_reference(const std::string& name) {
+  return read_reference_csv(std::string(KTRDR_TRAINING_REFERENCE_DIR) + "/" + name +
+                            "_indicators_b.csv");
 }
 
 BarSeries read_shared(const std::string& name) {
@@ -196,7 +176,7 @@ BarSeries read_shared(const std::string& name) {
 // reference's rows (the file's first 1500 bars).
 void check_against_reference(const std::string& name) {
   const BarSeries bars = read_shared(name);
-  const Reference reference = read_reference(name);
+  const ReferenceCsv reference = read_reference(name);
   REQUIRE(reference.timestamps.size() == 1500);
   REQUIRE(bars.size() >= reference.timestamps.size());
   for (std::size_t i = 0; i < reference.timestamps.size(); ++i) {

@@ -93,6 +93,28 @@ TEST_CASE("base-timeframe features are memberships named <input>_<set>", "[train
   CHECK(m.values.size() == 10);
 }
 
+TEST_CASE("a set with a close price_ratio reads the timeframe's close / the output (KTRDR's MAs)",
+          "[training][features]") {
+  const BarSeries hourly = consecutive(Timeframe::k1h, 48);  // closes 100, 101, …
+  const BarSeries daily = consecutive(Timeframe::k1d, 2);    // closes 100, 101
+  const std::vector<IndicatorOutput> hourly_sma{{"sma", std::vector<double>(48, 110.0)}};
+  const std::vector<IndicatorOutput> daily_sma{{"sma", {80.0, 80.0}}};
+  FuzzySetSpec spec{"sma", "above", MembershipShape::kTriangular, {0.0, 2.0, 4.0}};
+  spec.price_ratio = "close";
+  const std::vector<FuzzySet> sets{FuzzySet::create(spec).value_or_throw()};
+  const std::vector<TimeframeInput> inputs{{hourly, hourly_sma}, {daily, daily_sma}};
+  const FeatureMatrix m =
+      build_features(inputs, sets, settings(Timeframe::k1h), CancellationToken()).value();
+  REQUIRE(m.feature_names == std::vector<std::string>{"sma_above", "1d:sma_above"});
+  REQUIRE(m.rows() > 0);
+  for (std::size_t r = 0; r < m.rows(); ++r) {
+    const auto bar = static_cast<std::size_t>((m.timestamps[r] - kDay0) / 1h);
+    const double ratio = (100.0 + static_cast<double>(bar)) / 110.0;  // below the peak at 2
+    CHECK(m.row(r)[0] == Approx(ratio / 2.0).epsilon(1e-6));
+    CHECK(m.row(r)[1] == Approx(100.0 / 80.0 / 2.0));  // the first daily bar: close 100 / 80
+  }
+}
+
 TEST_CASE("lags follow the features, k bars back, and their warm-up drops rows",
           "[training][features]") {
   const BarSeries bars = consecutive(Timeframe::k1h, 8);

@@ -8,7 +8,6 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cmath>
-#include <fstream>
 #include <limits>
 #include <map>
 #include <sstream>
@@ -20,10 +19,13 @@
 #include "indicators/zigzag_extremes.hpp"
 #include "ktrdr/sdk/csv_bar_store.hpp"
 #include "ktrdr/sdk/time_format.hpp"
+#include "reference_csv.hpp"
 
 using namespace ktrdr;
 using namespace ktrdr::training;
 using Catch::Matchers::Contains;
+using ktrdr::training::testing::read_reference_csv;
+using ktrdr::training::testing::ReferenceCsv;
 
 namespace {
 
@@ -180,27 +182,14 @@ BarSeries first_bars(const BarSeries& bars, std::size_t n) {
 // 1500: ZigZag's points depend on the bars after them), with the reference.
 void check_against_reference(const std::string& name) {
   const BarSeries bars = first_bars(read_shared(name), 1500);
-  std::ifstream in(std::string(KTRDR_TRAINING_REFERENCE_DIR) + "/" + name +
-                   "_ktrdr_indicators.csv");
-  REQUIRE(in);
-  std::string line;
-  std::getline(in, line);
-  std::vector<std::string> names;
-  std::stringstream header(line);
-  for (std::string field; std::getline(header, field, ',');) names.push_back(field);
-  REQUIRE(names.at(0) == "timestamp");
-  std::map<std::string, std::vector<double>> columns;
-  std::size_t rows = 0;
-  for (; std::getline(in, line); ++rows) {
-    std::stringstream row(line);
-    std::string field;
-    std::getline(row, field, ',');
-    REQUIRE(to_iso8601(bars.timestamps()[rows]) == field);
-    for (std::size_t c = 1; std::getline(row, field, ','); ++c) {
-      columns[names.at(c)].push_back(std::strtod(field.c_str(), nullptr));
-    }
-  }
+  const ReferenceCsv reference = read_reference_csv(std::string(KTRDR_TRAINING_REFERENCE_DIR) +
+                                                    "/" + name + "_ktrdr_indicators.csv");
+  const std::size_t rows = reference.rows();
   REQUIRE(rows == 1500);
+  for (std::size_t i = 0; i < rows; ++i) {
+    REQUIRE(to_iso8601(bars.timestamps()[i]) == reference.timestamps[i]);
+  }
+  const auto& columns = reference.columns;
   std::size_t compared = 0;
   for (const auto& spec : kSpecs) {
     for (const auto& [output, values] : compute(spec, bars)) {

@@ -1,22 +1,26 @@
 // LocalTrainer and model files: learning a separable data set with each optimizer, restoring
-// the best epoch's weights (as deep copies), early stopping, reproducibility from a seed,
-// cancellation inside an epoch, progress reports, save → load → identical predictions,
-// the thread budget and OpenBLAS, and input errors.
+// the best epoch's weights (as deep copies), early stopping, learning-rate schedules, gradient
+// clipping, symbol balancing, reproducibility from a seed, cancellation inside an epoch,
+// progress reports, save → load → identical predictions, the thread budget and OpenBLAS, and
+// input errors.
 #include <torch/torch.h>
 
 #include <algorithm>
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <cmath>
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
 #include <memory>
+#include <numbers>
 #include <optional>
 #include <random>
 #include <thread>
 #include <vector>
 
+#include "class_weights.hpp"
 #include "classification_metrics.hpp"
 #include "ktrdr/sdk/cancellation_token.hpp"
 #include "local_trainer.hpp"
@@ -261,6 +265,239 @@ TEST_CASE("LocalTrainer stops early", "[training][torch]") {
     const TrainingResult result = train_ok(LocalTrainer(spec, cpu_options()), train, shifted);
     CHECK_FALSE(result.stopped_early);
     CHECK(result.epochs_run == 6);
+  }
+}
+
+TEST_CASE("LocalTrainer follows the learning-rate schedule", "[training][torch]") {
+  const FeatureMatrix train = make_rows(400, 6, 1);
+  const FeatureMatrix validation = make_rows(200, 6, 2);
+  const double lr = 0.01;
+  const auto rates = [&](const LrScheduler& scheduler, int epochs) {
+    ModelSpec spec = small_spec(epochs);
+    spec.learning_rate = lr;
+    spec.lr_scheduler = scheduler;
+    const TrainingResult result = train_ok(LocalTrainer(spec, cpu_options()), train, validation);
+    std::vector<double> out;
+    for (const EpochMetrics& epoch : result.history) out.push_back(epoch.learning_rate);
+    return out;
+  };
+  const auto check_rates = [](const std::vector<double>& got, const std::vector<double>& want) {
+    REQUIRE(got.size() == want.size());
+    for (std::size_t i = 0; i < got.size(); ++i) {
+      INFO("epoch " << i + 1);
+      CHECK(got[i] == Approx(want[i]).epsilon(1e-12));
+    }
+  };
+
+  SECTION("none: the rate throughout") {
+    check_rates(rates({}, 3), {lr, lr, lr});
+  }
+  SECTION("step: × gamma every step_size epochs") {
+    check_rates(rates({.type = LrSchedule::kStep, .step_size = 2, .gamma = 0.5}, 5),
+                {lr, lr, lr / 2, lr / 2, lr / 4});
+  }
+  SECTION("exponential: × gamma each epoch") {
+    check_rates(rates({.type = LrSchedule::kExponential, .gamma = 0.9}, 4),
+                {lr, lr * 0.9, lr * 0.81, lr * 0.729});
+  }
+  SECTION("cosine: lr · (1 + cos(π · e / epochs)) / 2 for the e-th epoch from 0") {
+    std::vector<double> want;
+    for (int e = 0; e < 6; ++e) want.push_back(lr * (1.0 + std::cos(std::numbers::pi * e / 6)) / 2);
+    check_rates(rates({.type = LrSchedule::kCosine}, 6), want);
+  }
+  SECTION("reduce_on_plateau: × factor after patience + 1 epochs without a better monitor") {
+    // Validation labels shifted by one: the validation loss rises once the model fits the
+    // train rows, so it stops improving early. The rates must be PyTorch's ReduceLROnPlateau
+    // (threshold 0, no cooldown) replayed over the recorded monitor values.
+    const FeatureMatrix shifted = make_rows(200, 6, 2, /*label_shift=*/1);
+    for (const MonitorMetric monitor : {MonitorMetric::kValLoss, MonitorMetric::kValAccuracy}) {
+      INFO("monitor " << to_string(monitor));
+      ModelSpec spec = small_spec(12);
+      spec.learning_rate = lr;
+      spec.early_stopping.monitor = monitor;
+      spec.lr_scheduler = {.type = LrSchedule::kReduceOnPlateau, .factor = 0.5, .patience = 1};
+      const TrainingResult result = train_ok(LocalTrainer(spec, cpu_options()), train, shifted);
+      REQUIRE(result.history.size() == 12);
+      double rate = lr;
+      std::optional<double> best;
+      int bad = 0;
+      int reductions = 0;
+      for (const EpochMetrics& epoch : result.history) {
+        INFO("epoch " << epoch.epoch);
+        CHECK(epoch.learning_rate == Approx(rate).epsilon(1e-12));
+        const bool lower = monitor == MonitorMetric::kValLoss;
+        const double value = lower ? *epoch.val_loss : *epoch.val_accuracy;
+        if (!best || (lower ? value < *best : value > *best)) {
+          best = value;
+          bad = 0;
+        } else if (++bad > 1) {
+          rate *= 0.5;
+          bad = 0;
+          ++reductions;
+        }
+      }
+      CHECK(reductions >= 1);
+      CHECK(result.history.back().learning_rate < lr);
+    }
+  }
+  SECTION("the optimizer trains with the scheduled rate") {
+    // SGD moves the weights by rate × gradient: after × 1e-6 they all but stop.
+    ModelSpec spec = small_spec(3);
+    spec.optimizer = OptimizerKind::kSgd;
+    spec.learning_rate = 0.1;
+    spec.lr_scheduler = {.type = LrSchedule::kStep, .step_size = 2, .gamma = 1e-6};
+    std::vector<std::vector<torch::Tensor>> snapshots;
+    TrainerOptions options = cpu_options();
+    options.on_epoch_end = [&](const EpochMetrics&, const MlpModelImpl& model) {
+      snapshots.push_back(copy_state(model));
+    };
+    train_ok(LocalTrainer(spec, options), train, validation);
+    REQUIRE(snapshots.size() == 3);
+    const auto moved = [&](std::size_t from) {
+      double squares = 0.0;
+      for (std::size_t i = 0; i < snapshots[from].size(); ++i) {
+        squares += (snapshots[from + 1][i] - snapshots[from][i]).pow(2).sum().item<double>();
+      }
+      return std::sqrt(squares);
+    };
+    CHECK(moved(1) < moved(0) * 1e-4);  // epoch 3 (rate 1e-7) against epoch 2 (rate 0.1)
+    CHECK(moved(1) > 0.0);
+  }
+  SECTION("reduce_on_plateau without validation rows watches the train loss") {
+    ModelSpec spec = small_spec(6);
+    spec.learning_rate = lr;
+    spec.lr_scheduler = {.type = LrSchedule::kReduceOnPlateau, .factor = 0.5, .patience = 0};
+    const TrainingResult result = train_ok(LocalTrainer(spec, cpu_options()), train, {});
+    double rate = lr;
+    double best = result.history.front().train_loss;
+    for (const EpochMetrics& epoch : result.history) {
+      CHECK(epoch.learning_rate == Approx(rate).epsilon(1e-12));
+      if (epoch.epoch > 1 && !(epoch.train_loss < best)) rate *= 0.5;  // patience 0
+      best = std::min(best, epoch.train_loss);
+    }
+  }
+}
+
+TEST_CASE("LocalTrainer clips the gradient norm", "[training][torch]") {
+  const FeatureMatrix train = make_rows(640, 8, 1);  // 20 batches of 32
+  const FeatureMatrix validation = make_rows(200, 8, 2);
+  ModelSpec spec = small_spec(1);
+  spec.optimizer = OptimizerKind::kSgd;  // each step moves the weights by lr × the gradient
+  spec.learning_rate = 0.1;
+  const auto run = [&](double clip) {
+    ModelSpec clipped = spec;
+    clipped.gradient_clip = clip;
+    return train_ok(LocalTrainer(clipped, cpu_options()), train, validation);
+  };
+  // The weights before the first step: the trainer builds the model from the seed.
+  const auto initial =
+      copy_state(*MlpModel(MlpArchitecture::from_spec(spec, 8), cpu_options().seed));
+  const auto distance = [&](const TrainingResult& result) {
+    const auto state = copy_state(*result.model);
+    double squares = 0.0;
+    for (std::size_t i = 0; i < state.size(); ++i) {
+      squares += (state[i] - initial[i]).pow(2).sum().item<double>();
+    }
+    return std::sqrt(squares);
+  };
+  const TrainingResult plain = run(0.0);
+  const TrainingResult tiny = run(1e-3);
+  const TrainingResult huge = run(1e9);
+  // A huge bound never binds: the same weights and losses, bit for bit.
+  CHECK(same_state(copy_state(*huge.model), copy_state(*plain.model)));
+  CHECK(huge.history.front().train_loss == plain.history.front().train_loss);
+  CHECK(huge.history.front().val_loss == plain.history.front().val_loss);
+  // A tiny one does: each of the 20 steps moves the weights by at most 0.1 × 1e-3.
+  CHECK_FALSE(same_state(copy_state(*tiny.model), copy_state(*plain.model)));
+  CHECK(tiny.history.front().train_loss != plain.history.front().train_loss);
+  CHECK(distance(tiny) <= 20 * 0.1 * 1e-3 * (1 + 1e-5));
+  CHECK(distance(plain) > 20 * 0.1 * 1e-3 * 10);
+}
+
+TEST_CASE("LocalTrainer balances symbols in the loss", "[training][torch]") {
+  // 600 rows of AAA and 200 of BBB, whose labels follow another rule: without balancing AAA
+  // dominates the loss.
+  const auto two_symbols = [](std::size_t rows, std::uint64_t seed) {
+    const std::size_t first = rows * 3 / 4;
+    FeatureMatrix m = make_rows(rows, 6, seed);
+    const FeatureMatrix other = make_rows(rows, 6, seed, /*label_shift=*/1);
+    m.symbols = {"AAA", "BBB"};
+    for (std::size_t r = first; r < rows; ++r) {
+      m.symbol_index[r] = 1;
+      m.labels[r] = other.labels[r];
+    }
+    return m;
+  };
+  const FeatureMatrix train = two_symbols(800, 1);
+  const FeatureMatrix validation = two_symbols(400, 2);
+  ModelSpec spec = small_spec(4);
+  spec.class_weights.mode = ClassWeighting::kBalanced;
+  ModelSpec balanced = spec;
+  balanced.symbol_balancing = true;
+  const TrainingResult off = train_ok(LocalTrainer(spec, cpu_options()), train, validation);
+  const TrainingResult on = train_ok(LocalTrainer(balanced, cpu_options()), train, validation);
+
+  // rows / (symbols × rows of the symbol): 800 / (2 × 600) and 800 / (2 × 200).
+  REQUIRE(on.symbol_weights.size() == 2);
+  CHECK(on.symbol_weights[0].first == "AAA");
+  CHECK(on.symbol_weights[0].second == Approx(2.0 / 3.0));
+  CHECK(on.symbol_weights[1].first == "BBB");
+  CHECK(on.symbol_weights[1].second == Approx(2.0));
+  const Json json = on.to_json();
+  CHECK(json.at("symbol_weights").get_number("AAA").value() == Approx(2.0 / 3.0));
+  CHECK(json.at("symbol_weights").get_number("BBB").value() == Approx(2.0));
+  CHECK(off.symbol_weights.empty());
+  CHECK_FALSE(off.to_json().has("symbol_weights"));
+
+  // The loss changes…
+  CHECK(on.history.front().train_loss != off.history.front().train_loss);
+  CHECK(on.history.front().val_loss != off.history.front().val_loss);
+  // …and the validation loss is Σ w·loss / Σ w with w = class weight × symbol weight.
+  const std::array<double, 3> class_weight = class_weight_values(spec.class_weights, train.labels);
+  const auto weighted_val_loss = [&](const TrainingResult& result) {
+    torch::NoGradGuard no_grad;
+    const auto rows = static_cast<std::int64_t>(validation.rows());
+    const torch::Tensor x =
+        torch::from_blob(const_cast<float*>(validation.values.data()), {rows, 6});
+    const torch::Tensor y = torch::from_blob(const_cast<std::int64_t*>(validation.labels.data()),
+                                             {rows}, torch::kInt64);
+    const torch::Tensor losses =
+        torch::cross_entropy_loss(result.model.ptr()->forward(x), y, {}, at::Reduction::None);
+    double sum = 0.0;
+    double weights = 0.0;
+    for (std::int64_t r = 0; r < rows; ++r) {
+      const auto i = static_cast<std::size_t>(r);
+      const double w = class_weight[static_cast<std::size_t>(validation.labels[i])] *
+                       (result.symbol_weights.empty()
+                            ? 1.0
+                            : result.symbol_weights[static_cast<std::size_t>(
+                                  validation.symbol_index[i])].second);
+      sum += w * losses[r].item<double>();
+      weights += w;
+    }
+    return sum / weights;
+  };
+  const auto best_val_loss = [](const TrainingResult& result) {
+    return *result.history[static_cast<std::size_t>(result.best_epoch - 1)].val_loss;
+  };
+  CHECK(weighted_val_loss(on) == Approx(best_val_loss(on)).epsilon(1e-5));
+  CHECK(weighted_val_loss(off) == Approx(best_val_loss(off)).epsilon(1e-5));
+
+  SECTION("one symbol: weight 1, reported") {
+    const TrainingResult one =
+        train_ok(LocalTrainer(balanced, cpu_options()), make_rows(200, 6, 1), {});
+    REQUIRE(one.symbol_weights.size() == 1);
+    CHECK(one.symbol_weights[0] == std::pair<std::string, double>{"TEST", 1.0});
+  }
+  SECTION("rows without a symbol are refused") {
+    FeatureMatrix missing = train;
+    missing.symbol_index.pop_back();
+    CHECK(LocalTrainer(balanced, cpu_options()).train(missing, validation).error().code ==
+          ErrorCode::kInvalidArgument);
+    FeatureMatrix other_symbols = validation;
+    other_symbols.symbols = {"BBB", "AAA"};
+    CHECK(LocalTrainer(balanced, cpu_options()).train(train, other_symbols).error().code ==
+          ErrorCode::kInvalidArgument);
   }
 }
 

@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -331,6 +332,10 @@ training:
     CHECK(names_of(s.fuzzy_sets) == std::vector<std::string>{"macd_std.signal_below",
                                                              "rsi_14_oversold",
                                                              "rsi_14_overbought"});
+    std::vector<std::string> features;
+    for (const FuzzySetSpec& set : s.fuzzy_sets) features.push_back(FuzzySet::create(set)->feature_name());
+    CHECK(features == std::vector<std::string>{"macd_cross_below", "rsi_momentum_oversold",
+                                               "rsi_momentum_overbought"});
     CHECK(s.fuzzy_sets[0].shape == MembershipShape::kGaussian);
     CHECK(s.fuzzy_sets[1].parameters == std::vector<double>{0, 25, 40});
   }
@@ -340,11 +345,21 @@ training:
                  "\"macd_crossing\", which is not declared (fuzzy sets: rsi_momentum, "
                  "macd_cross, unused)");
   }
-  SECTION("nn_inputs choosing some timeframes") {
+  SECTION("nn_inputs choosing some timeframes feed those sets on those timeframes only") {
+    const TempDir dir;
     const std::string text =
         replaced(replaced(v3, "{mode: single, timeframe: 1h}", "{list: [1h, 1d]}"),
                  "timeframes: [1h]", "timeframes: [1d]");
-    expect_error(text, "nn_inputs[1].timeframes", "timeframes: [1d]", "\"all\" or every timeframe");
+    auto loaded = load_text(dir, text);
+    INFO((loaded.ok() ? "" : loaded.error().message));
+    REQUIRE(loaded.ok());
+    CHECK(loaded->fuzzy_sets[0].timeframes.empty());
+    CHECK(loaded->fuzzy_sets[1].timeframes == std::vector<Timeframe>{Timeframe::k1d});
+  }
+  SECTION("nn_inputs naming a timeframe training_data does not list") {
+    const std::string text = replaced(v3, "timeframes: [1h]", "timeframes: [4h]");
+    expect_error(text, "nn_inputs[1].timeframes[0]", "timeframes: [4h]",
+                 "one of the timeframes of training_data (1h), got \"4h\"");
   }
   SECTION("a fuzzy set's indicator that is not declared") {
     const std::string text = replaced(v3, "indicator: rsi_14\n", "indicator: rsi_21\n");
@@ -352,11 +367,19 @@ training:
                  "indicator \"rsi_21\", which is not declared (indicators: rsi_14, macd_std)");
   }
   SECTION("two sets making one feature") {
-    const std::string text =
-        replaced(replaced(v3, "middle: [30, 50, 70]", "oversold: [30, 50, 70]"), "model:\n",
-                 "  - {fuzzy_set: unused}\nmodel:\n");
-    expect_error(text, "fuzzy_sets.unused.oversold", "oversold: [30, 50, 70]",
-                 "makes feature \"rsi_14_oversold\"");
+    const std::string text = replaced(
+        replaced(v3, "  unused:\n", "  macd:\n    indicator: macd_std\n    cross_below: [0, 1, 2]\n  unused:\n"),
+        "model:\n", "  - {fuzzy_set: macd}\nmodel:\n");
+    expect_error(text, "fuzzy_sets.macd.cross_below", "cross_below: [0, 1, 2]",
+                 "makes feature \"macd_cross_below\"");
+  }
+  SECTION("two groups reading one output with the same set names make distinct features") {
+    const TempDir dir;
+    auto loaded = load_text(dir, replaced(replaced(v3, "middle: [30, 50, 70]", "oversold: [30, 50, 70]"),
+                                          "model:\n", "  - {fuzzy_set: unused}\nmodel:\n"));
+    INFO((loaded.ok() ? "" : loaded.error().message));
+    REQUIRE(loaded.ok());
+    CHECK(FuzzySet::create(loaded->fuzzy_sets.back())->feature_name() == "unused_oversold");
   }
   SECTION("an unused set may repeat a feature name") {
     const TempDir dir;
@@ -469,6 +492,32 @@ TEST_CASE("each mistake is reported with file, line and key path", "[training][s
        "model.features.include_price_context", "", "not supported"},
       {"a learning rate of 0", "learning_rate: 0.001", "learning_rate: 0",
        "model.training.learning_rate", "", "> 0"},
+      {"a negative gradient clip", "learning_rate: 0.001",
+       "learning_rate: 0.001\n    gradient_clip: -1", "model.training.gradient_clip",
+       "gradient_clip: -1", "must be >= 0"},
+      {"an unknown scheduler", "learning_rate: 0.001",
+       "learning_rate: 0.001\n    lr_scheduler: {type: warmup}", "model.training.lr_scheduler.type",
+       "lr_scheduler: {type: warmup}", "none, step, exponential, reduce_on_plateau, cosine"},
+      {"a scheduler gamma of 0", "learning_rate: 0.001",
+       "learning_rate: 0.001\n    lr_scheduler: {type: step, gamma: 0}",
+       "model.training.lr_scheduler.gamma", "lr_scheduler: {type: step, gamma: 0}", "(0, 1]"},
+      {"an input_size of 0", "type: mlp", "type: mlp\n  input_size: 0", "model.input_size",
+       "input_size: 0", "at least 1"},
+      {"a setting in both training blocks", "method: supervised",
+       "method: supervised\n  epochs: 5", "training.epochs", "epochs: 5",
+       "also given as `model.training.epochs`"},
+      {"a date range that ends before it starts", "method: supervised",
+       "method: supervised\n  date_range: {start: 2024-06-01, end: 2024-01-01}",
+       "training.date_range.end", "date_range:", "must be after start"},
+      {"a bad date", "method: supervised",
+       "method: supervised\n  date_range: {start: 2024-13-01}", "training.date_range.start",
+       "date_range:", "2024-13-01"},
+      {"std_dev and multiplier together", "  - {name: macd,",
+       "  - {name: bbands, period: 20, std_dev: 2, multiplier: 2}\n  - {name: macd,",
+       "indicators[1].std_dev", "{name: bbands", "give std_dev or multiplier, not both"},
+      {"an unknown price reference", "  rsi:\n    oversold:",
+       "  rsi:\n    input_transform: {type: price_ratio, reference: vwap}\n    oversold:",
+       "fuzzy_sets.rsi.input_transform.reference", "input_transform:", "close, high, low, open"},
       {"a batch size of 0", "batch_size: 32", "batch_size: 0", "model.training.batch_size", "",
        "at least 1"},
       {"zero epochs", "epochs: 10", "epochs: 0", "model.training.epochs", "", "at least 1"},
@@ -596,4 +645,145 @@ TEST_CASE("label method, class weights and indicator options", "[training][strat
                               "{name: atr, feature_id: rsi, period: 14, smoothing: fancy,"));
   REQUIRE_FALSE(bad_option.ok());
   CHECK_THAT(bad_option.error().message, Contains("smoothing") && Contains("fancy"));
+}
+
+TEST_CASE("fuzzy sets of a moving average read close / MA; others read the value",
+          "[training][strategy]") {
+  const TempDir dir;
+  std::string text = replaced(kValid, "  - {name: macd,",
+                              "  - {name: SimpleMovingAverage, feature_id: sma_20, period: 20}\n"
+                              "  - {name: ema, feature_id: ema_9, period: 9}\n"
+                              "  - {name: bbands, period: 20}\n  - {name: macd,");
+  text = replaced(text, "  macd:\n    negative:",
+                  "  sma_20:\n    above: [1.0, 1.02, 1.05]\n  ema_9:\n    below: [0.95, 0.98, "
+                  "1.0]\n  bbands.upper:\n    high: [100, 200, 300]\n  macd:\n    negative:");
+  auto loaded = load_text(dir, text);
+  INFO((loaded.ok() ? "" : loaded.error().message));
+  REQUIRE(loaded.ok());
+  std::map<std::string, std::string> ratio;
+  for (const FuzzySetSpec& set : loaded->fuzzy_sets) ratio[set.input] = set.price_ratio;
+  CHECK(ratio == std::map<std::string, std::string>{{"rsi", ""},
+                                                    {"sma_20", "close"},
+                                                    {"ema_9", "close"},
+                                                    {"bbands.upper", ""},
+                                                    {"macd", ""}});
+}
+
+TEST_CASE("a KTRDR v3 file of its current head loads with KTRDR's meaning", "[training][strategy]") {
+  const std::string v3 = R"(name: v3_head
+version: "3.0"
+training_data:
+  symbols: {mode: multi_symbol, list: [EURUSD, GBPUSD]}
+  timeframes: {mode: multi_timeframe, list: ["1h", "1d"], base_timeframe: "1h"}
+  history_required: 100
+indicators:
+  adx_14: {type: adx, period: 14}
+  macd_12_26_9: {type: macd, fast_period: 12, slow_period: 26, signal_period: 9}
+  bbands_20: {type: BollingerBands, period: 20, std_dev: 2.5}
+  sma_20: {type: sma, period: 20}
+fuzzy_sets:
+  adx_strength:
+    indicator: adx_14.adx
+    weak: [0, 15, 25]
+  di_plus:
+    indicator: adx_14.plus_di
+    high: [20, 40, 100]
+  di_minus:
+    indicator: adx_14
+    high: [20, 40, 100]
+  macd_signal:
+    indicator: macd_12_26_9.signal
+    rising: [0, 0.001, 0.01]
+  macd_line:
+    indicator: macd_12_26_9.line
+    positive: [0, 0.001, 0.01]
+  bb_top:
+    indicator: bbands_20
+    far: [1, 2, 3]
+  bb_mid:
+    indicator: bbands_20.middle
+    far: [1, 2, 3]
+  sma_level:
+    indicator: sma_20
+    input_transform: {type: price_ratio, reference: close}
+    below: [0.97, 0.99, 1.0]
+  sma_raw:
+    indicator: sma_20
+    input_transform: {type: none}
+    level: [1.0, 1.1, 1.2]
+nn_inputs:
+  - {fuzzy_set: adx_strength, timeframes: all}
+  - {fuzzy_set: di_plus, timeframes: ["1d"]}
+  - {fuzzy_set: di_minus, timeframes: ["1h"]}
+  - {fuzzy_set: macd_signal, timeframes: all}
+  - {fuzzy_set: macd_line, timeframes: all}
+  - {fuzzy_set: bb_top, timeframes: all}
+  - {fuzzy_set: bb_mid, timeframes: all}
+  - {fuzzy_set: sma_level, timeframes: all}
+  - {fuzzy_set: sma_raw, timeframes: all}
+model:
+  type: mlp
+  input_size: 16
+  architecture: {hidden_layers: [16]}
+training:
+  method: supervised
+  learning_rate: 0.01
+  epochs: 7
+  gradient_clip: 1.0
+  symbol_balancing: true
+  lr_scheduler: {type: reduce_on_plateau, factor: 0.25, patience: 2}
+  date_range: {start: "2020-01-01", end: "2024-06-30T12:00:00Z"}
+  labels: {source: zigzag, zigzag_threshold: 0.01}
+  data_split: {train: 0.8, validation: 0.1, test: 0.1}
+)";
+  const TempDir dir;
+  auto loaded = load_text(dir, v3);
+  INFO((loaded.ok() ? "" : loaded.error().message));
+  REQUIRE(loaded.ok());
+  const Strategy& s = *loaded;
+  std::map<std::string, std::string> inputs;
+  for (const FuzzySetSpec& set : s.fuzzy_sets) inputs[set.group] = set.input;
+  CHECK(inputs == std::map<std::string, std::string>{{"adx_strength", "adx_14"},
+                                                     {"di_plus", "adx_14.plus_di"},
+                                                     {"di_minus", "adx_14"},
+                                                     {"macd_signal", "macd_12_26_9.signal"},
+                                                     {"macd_line", "macd_12_26_9"},
+                                                     {"bb_top", "bbands_20.upper"},
+                                                     {"bb_mid", "bbands_20"},
+                                                     {"sma_level", "sma_20"},
+                                                     {"sma_raw", "sma_20"}});
+  CHECK(s.fuzzy_sets[1].timeframes == std::vector<Timeframe>{Timeframe::k1d});
+  CHECK(s.fuzzy_sets[2].timeframes == std::vector<Timeframe>{Timeframe::k1h});
+  CHECK(s.fuzzy_sets[7].price_ratio == "close");
+  CHECK(s.fuzzy_sets[8].price_ratio.empty());
+  CHECK(indicator(s, "bbands_20").params.at("std_dev") == 2.5);
+  CHECK(make_indicator(indicator(s, "bbands_20")).ok());
+  CHECK(s.model.input_size == 16);
+  CHECK(s.model.learning_rate == 0.01);
+  CHECK(s.model.epochs == 7);
+  CHECK(s.model.gradient_clip == 1.0);
+  CHECK(s.model.symbol_balancing);
+  CHECK(s.model.lr_scheduler.type == LrSchedule::kReduceOnPlateau);
+  CHECK(s.model.lr_scheduler.factor == 0.25);
+  CHECK(s.model.lr_scheduler.patience == 2);
+  CHECK(s.start == std::chrono::sys_days{std::chrono::year{2020} / 1 / 1});
+  CHECK(s.end == std::chrono::sys_days{std::chrono::year{2024} / 6 / 30} + std::chrono::hours{12});
+  CHECK(s.split.train == 0.8);
+}
+
+TEST_CASE("Bollinger Bands' std_dev is its multiplier", "[training][strategy]") {
+  BarSeries bars("X", Timeframe::k1h);
+  for (int i = 0; i < 30; ++i) {
+    const double close = 100.0 + (i % 7) - 0.3 * i;
+    bars.append({std::chrono::sys_seconds{std::chrono::hours{i}}, close, close, close, close, 1.0});
+  }
+  const auto upper = [&](IndicatorSpec spec) {
+    auto outputs = make_indicator(spec).value_or_throw()->compute(bars, CancellationToken());
+    return outputs.at(1).values;
+  };
+  IndicatorSpec with_std_dev{"b", "bbands", "close", {{"period", 5}, {"std_dev", 1.5}}, {}};
+  IndicatorSpec with_multiplier{"b", "bbands", "close", {{"period", 5}, {"multiplier", 1.5}}, {}};
+  IndicatorSpec with_default{"b", "bbands", "close", {{"period", 5}}, {}};
+  CHECK(upper(with_std_dev)[10] == upper(with_multiplier)[10]);
+  CHECK(upper(with_std_dev)[10] != upper(with_default)[10]);
 }

@@ -162,6 +162,84 @@ TEST_CASE(
   CHECK(fs::is_empty(h.models.path()));
 }
 
+TEST_CASE("an SMA's fuzzy sets read close / SMA, and a feature constant over the train rows is "
+          "named in a warning",
+          "[training][pipeline]") {
+  Harness h;
+  test::TempDir dir;
+  std::string text = read_text(strategy_path("rsi_macd_mlp.yaml"));
+  const auto replace = [&](const std::string& from, const std::string& to) {
+    REQUIRE(text.find(from) != std::string::npos);
+    text.replace(text.find(from), from.size(), to);
+  };
+  replace("  - {name: \"macd\",", "  - {name: \"sma\", period: 20}\n  - {name: \"macd\",");
+  replace("  macd:  ", "  sma:\n    below: [0.97, 0.99, 1.0]\n    above: [1.0, 1.01, 1.03]\n  macd:  ");
+  replace("[65, 80, 100]", "[101, 102, 103]");  // RSI never exceeds 100: always 0
+  replace("epochs: 30", "epochs: 2");
+  Json params = h.train_params("rsi_macd_mlp.yaml");
+  params.set("strategy", dir.write("sma_ratio.yaml", text).string());
+  const auto trained = h.train(params);
+  INFO(trained.to_json().dump());
+  REQUIRE(trained.state == OperationState::kCompleted);
+  const std::vector<std::string> constant = trained.result.at("constant_features").as_string_array();
+  CHECK(constant == std::vector<std::string>{"rsi_overbought", "rsi_overbought_lag1",
+                                             "rsi_overbought_lag2"});
+  REQUIRE(trained.warnings.size() == 1);
+  CHECK_THAT(trained.warnings[0], Contains("3 of 21 features are constant") &&
+                                      Contains("rsi_overbought = 0"));
+
+  Json export_params = Json::object();
+  export_params.set("strategy", params.get_string("strategy").value())
+      .set("data_dir", KTRDR_SHARED_DATA_DIR)
+      .set("output_dir", (h.models.path() / "features").string());
+  const auto exported = test::wait_finished(
+      h.registry, h.manager.start_features(test::checked_request(
+                      kFeaturesKind, export_params, TrainingRequest::features_schema())));
+  REQUIRE(exported.state == OperationState::kCompleted);
+  std::stringstream lines(read_text(exported.result.at("files")[0].get_string("file").value()));
+  std::string header;
+  std::getline(lines, header);
+  std::vector<std::string> columns;
+  std::stringstream fields(header);
+  for (std::string name; std::getline(fields, name, ',');) columns.push_back(name);
+  const auto column = [&](const std::string& name) {
+    const auto at = std::find(columns.begin(), columns.end(), name);
+    REQUIRE(at != columns.end());
+    return static_cast<std::size_t>(at - columns.begin());
+  };
+  const std::size_t sma = column("sma");
+  const std::size_t below = column("sma_below");
+  std::map<std::string, double> closes;
+  {
+    std::stringstream bars(read_text(std::string(KTRDR_SHARED_DATA_DIR) + "/AAPL_1h.csv"));
+    std::string line;
+    std::getline(bars, line);
+    while (std::getline(bars, line)) {
+      std::vector<std::string> f;
+      std::stringstream cells(line);
+      for (std::string cell; std::getline(cells, cell, ',');) f.push_back(cell);
+      closes[f[0]] = std::stod(f[4]);
+    }
+  }
+  std::size_t checked = 0;
+  std::size_t nonzero = 0;
+  for (std::string line; std::getline(lines, line);) {
+    std::vector<std::string> f;
+    std::stringstream cells(line);
+    for (std::string cell; std::getline(cells, cell, ',');) f.push_back(cell);
+    REQUIRE(closes.contains(f[0]));
+    const double ratio = closes.at(f[0]) / std::stod(f[sma]);
+    const double expected = ratio <= 0.97 || ratio >= 1.0 ? 0.0
+                            : ratio <= 0.99             ? (ratio - 0.97) / 0.02
+                                                        : (1.0 - ratio) / 0.01;
+    CHECK(std::stod(f[below]) == Approx(expected).margin(1e-6));
+    nonzero += expected > 0.0 ? 1 : 0;
+    ++checked;
+  }
+  CHECK(checked > 3000);
+  CHECK(nonzero > checked / 10);
+}
+
 TEST_CASE("cancelling training mid-epoch ends it in the train phase and writes no model",
           "[training][pipeline]") {
   Harness h;

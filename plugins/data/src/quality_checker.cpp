@@ -432,7 +432,36 @@ class SeriesChecks {
     }
   }
 
+  // The last bar, when its volume is under partial_last_bar_fraction of the median volume of the
+  // partial_last_bar_window bars before it (a positive median of a full window): a bar cut
+  // short, e.g. one exported while its session was still trading.
+  void find_partial_last_bar() {
+    const std::size_t window = options_.partial_last_bar_window;
+    if (window == 0 || bars_.size() <= window) return;
+    const std::size_t last = bars_.size() - 1;
+    std::vector<double> before(bars_.volumes.begin() + static_cast<std::ptrdiff_t>(last - window),
+                               bars_.volumes.begin() + static_cast<std::ptrdiff_t>(last));
+    std::erase_if(before, [](double v) { return std::isnan(v); });
+    if (before.empty()) return;
+    const auto middle = before.begin() + static_cast<std::ptrdiff_t>(before.size() / 2);
+    std::nth_element(before.begin(), middle, before.end());
+    partial_median_ = *middle;
+    if (partial_median_ > 0.0 &&
+        bars_.volumes[last] < options_.partial_last_bar_fraction * partial_median_) {
+      partial_last_.add(bars_.timestamps[last]);
+    }
+  }
+
   void report_to(QualityReport& report) {
+    partial_last_.report_to(
+        report, "partial_last_bar", Severity::kWarning,
+        "the last bar, " + (bars_.size() > 0 ? to_iso8601(bars_.timestamps[bars_.size() - 1])
+                                            : std::string()) +
+            ", has volume " + number_text(bars_.size() > 0 ? bars_.volumes[bars_.size() - 1] : 0) +
+            ", under " + number_text(options_.partial_last_bar_fraction) +
+            " of the median volume " + number_text(partial_median_) + " of the " +
+            std::to_string(options_.partial_last_bar_window) +
+            " bars before it: probably a partial bar");
     outliers_.report_to(report, "price_outliers", Severity::kWarning,
                         std::to_string(outliers_.count()) + " closes lie over " +
                             number_text(options_.outlier_mad_threshold) +
@@ -467,6 +496,8 @@ class SeriesChecks {
   Finding zero_runs_;
   Finding volume_spikes_;
   Finding moves_;
+  Finding partial_last_{1};
+  double partial_median_ = 0.0;
   std::size_t zero_run_bars_ = 0;
 };
 
@@ -592,7 +623,10 @@ QualityReport QualityChecker::check(const BarSeries& series) const {
         check_duplicates(series, ordering, options_, row_part);
         check_rows(series, options_, row_part);
       },
-      [&] { series_checks.find_zero_volume_and_moves(); },
+      [&] {
+        series_checks.find_zero_volume_and_moves();
+        series_checks.find_partial_last_bar();
+      },
   };
   static const bool two_cores = std::thread::hardware_concurrency() > 1;
   run_tasks(two_cores && series.size() >= kParallelMinBars, tasks);

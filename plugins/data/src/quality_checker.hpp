@@ -1,6 +1,6 @@
 // QualityChecker: the data-quality checks of a stored series (duplicates, order, prices, OHLC
 // consistency, missing values, gaps, outliers and spikes, zero-volume runs, volume spikes,
-// extreme moves), each a severity with the first offending timestamps, and the repairs that run
+// extreme moves, a partial last bar), each a severity with the first offending timestamps, and the repairs that run
 // only when asked, each counted. Immutable after construction; const methods are thread-safe.
 #pragma once
 
@@ -26,7 +26,7 @@ std::string_view to_string(Severity severity) noexcept;
 // One finding. `check` is one of: "duplicate_timestamps", "conflicting_duplicates", "unsorted",
 // "non_positive_prices", "high_low_violation", "missing_values", "gaps", "unexpected_bars",
 // "price_outliers", "candle_spikes", "zero_volume_bars", "zero_volume_runs", "volume_spikes",
-// "extreme_moves".
+// "extreme_moves", "partial_last_bar".
 struct QualityIssue {
   std::string check;
   Severity severity = Severity::kInfo;
@@ -87,6 +87,10 @@ struct QualityOptions {
   // |log(close / previous close)| above this is an extreme move: intraday bars, then 1d and 1w.
   double extreme_move_intraday = 0.20;
   double extreme_move_daily = 0.40;
+  // The last bar is flagged as partial (a warning) when its volume is under this fraction of the
+  // median volume of the partial_last_bar_window bars before it; a window of 0 turns it off.
+  double partial_last_bar_fraction = 0.1;
+  std::size_t partial_last_bar_window = 20;
   // Timestamps listed per issue.
   std::size_t max_samples = 5;
 };

@@ -82,6 +82,19 @@ const IndicatorOutput* find_output(const std::vector<IndicatorOutput>& outputs,
   return it == outputs.end() ? nullptr : &*it;
 }
 
+// price / value, bar by bar, for the bar price named by `reference` ("close", "open", "high",
+// "low"): what a fuzzy set of a moving average reads.
+std::vector<double> price_ratio(const BarSeries& bars, std::string_view reference,
+                                std::span<const double> values) {
+  const auto prices = reference == "open"   ? bars.opens()
+                      : reference == "high" ? bars.highs()
+                      : reference == "low"  ? bars.lows()
+                                            : bars.closes();
+  std::vector<double> ratio(values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) ratio[i] = prices[i] / values[i];
+  return ratio;
+}
+
 // For each base bar, the index of the last `higher` bar closed when it closes, if any.
 std::vector<std::optional<std::size_t>> visible_bars(const BarSeries& base,
                                                      const BarSeries& higher) {
@@ -114,6 +127,7 @@ Result<void> membership_columns(const std::vector<const TimeframeInput*>& inputs
     std::vector<std::optional<std::size_t>> visible;
     if (!is_base) visible = visible_bars(base, input->bars);
     for (const FuzzySet& set : fuzzy_sets) {
+      if (!set.on(input->bars.timeframe())) continue;
       const IndicatorOutput* output = find_output(input->outputs, set.spec().input);
       if (output == nullptr) {
         std::string known;
@@ -123,7 +137,10 @@ Result<void> membership_columns(const std::vector<const TimeframeInput*>& inputs
                            ", which the " + tf + " indicators do not output (" + known + ")",
                        "fuzzy_sets", set.spec().input);
       }
-      std::vector<double> memberships = set.apply(output->values);
+      std::vector<double> memberships =
+          set.spec().price_ratio.empty()
+              ? set.apply(output->values)
+              : set.apply(price_ratio(input->bars, set.spec().price_ratio, output->values));
       if (is_base) {
         names.push_back(set.feature_name());
         columns.push_back(std::move(memberships));

@@ -39,10 +39,12 @@ using FeatureProgress = std::function<void(std::size_t done, std::size_t total)>
 // Builds the rows of one symbol, one per base bar i that survives the rules below.
 //
 // Columns, in this order: for each timeframe — the base first, then the others in the order
-// given — for each fuzzy set in order, the set's membership of the output named by its
-// `input` on that timeframe, named "<input>_<set>" on the base timeframe and
-// "<tf>:<input>_<set>" ("1d:rsi_oversold") on the others; then for k = 1 … lookback_periods,
-// for each of those columns, "<name>_lag<k>": its value at base bar i − k.
+// given — for each fuzzy set in order that is fed on that timeframe (FuzzySet::on), the set's
+// membership of the output named by its `input` on that timeframe (of that timeframe's close /
+// the output when the set has a `price_ratio` reference), named by FuzzySet::feature_name
+// ("rsi_oversold") on the base timeframe and "<tf>:<feature name>" ("1d:rsi_oversold") on the
+// others; then for k = 1 … lookback_periods, for each of those columns, "<name>_lag<k>": its
+// value at base bar i − k.
 //
 // Alignment: every timeframe other than the base must be longer than it. A higher bar with
 // open time T and length L is visible to base bar i (open time t, length l) when it has

@@ -1,5 +1,6 @@
 #include "fuzzy_set.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <utility>
 
@@ -70,7 +71,14 @@ Result<FuzzySet> FuzzySet::create(FuzzySetSpec spec) {
   return FuzzySet(std::move(spec));
 }
 
-std::string FuzzySet::feature_name() const { return spec_.input + "_" + spec_.name; }
+std::string FuzzySet::feature_name() const {
+  return (spec_.group.empty() ? spec_.input : spec_.group) + "_" + spec_.name;
+}
+
+bool FuzzySet::on(Timeframe tf) const {
+  return spec_.timeframes.empty() ||
+         std::find(spec_.timeframes.begin(), spec_.timeframes.end(), tf) != spec_.timeframes.end();
+}
 
 double FuzzySet::membership(double x) const noexcept {
   if (std::isnan(x)) return x;

@@ -7,6 +7,8 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <span>
+#include <string_view>
 #include <vector>
 
 #include "ktrdr/sdk/bar_series.hpp"
@@ -55,6 +57,23 @@ class Indicator {
 // parameter out of range (periods must be integers ≥ 1, fast < slow …), an option that is not
 // one of its words, an unknown source.
 Result<std::unique_ptr<Indicator>> make_indicator(const IndicatorSpec& spec);
+
+// Whether a fuzzy set reading the primary output of an indicator of `type` (any spelling
+// make_indicator accepts) reads it as close / value, as KTRDR does for moving averages: sma,
+// ema, wma, hma and kama, whose values are prices.
+bool fuzzified_as_close_ratio(std::string_view type);
+
+// One of KTRDR's (v3) names for an output of a multi-output indicator: `ktrdr` ("signal",
+// "plus_di", "upper") and the output of ours it names, by its suffix ("" for the primary).
+struct OutputName {
+  std::string_view ktrdr;
+  std::string_view suffix;
+};
+
+// KTRDR's names of the outputs of an indicator of `type` (any spelling make_indicator accepts),
+// its primary first (what a bare v3 reference to the indicator reads: e.g. "upper" for
+// Bollinger Bands, whose primary output here is the middle band); empty for single-output types.
+std::span<const OutputName> ktrdr_output_names(std::string_view type);
 
 // The indicator types make_indicator knows, sorted.
 std::vector<std::string> indicator_types();

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <memory>
+#include <numbers>
 #include <string>
 #include <torch/torch.h>
 #include <tuple>
@@ -25,28 +26,6 @@ double seconds_since(Clock::time_point start) {
 // The shuffles' generator: a stream apart from the model's (which uses `seed` as is).
 std::uint64_t shuffle_seed(std::uint64_t seed) { return seed ^ 0x5DEECE66DULL; }
 
-Result<void> check_matrix(const FeatureMatrix& m, std::string_view name) {
-  const std::size_t rows = m.rows();
-  if (m.values.size() != rows * m.cols()) {
-    return Error::invalid_argument(std::string(name) + " rows: " + std::to_string(m.values.size()) +
-                                   " values for " + std::to_string(rows) + " rows of " +
-                                   std::to_string(m.cols()) + " features");
-  }
-  if (m.labels.size() != rows) {
-    return Error::invalid_argument(std::string(name) + " rows: " +
-                                   std::to_string(m.labels.size()) + " labels for " +
-                                   std::to_string(rows) + " rows");
-  }
-  for (std::size_t i = 0; i < rows; ++i) {
-    if (m.labels[i] < 0 || m.labels[i] >= static_cast<std::int64_t>(kLabelCount)) {
-      return Error::invalid_argument(std::string(name) + " row " + std::to_string(i) +
-                                     " has label " + std::to_string(m.labels[i]) +
-                                     "; labels are 0 BUY, 1 HOLD, 2 SELL");
-    }
-  }
-  return {};
-}
-
 Result<void> check_spec(const ModelSpec& spec) {
   const auto bad = [](std::string field, std::string what) {
     return Error::invalid_argument("`model." + field + "` " + what, {{"field", "model." + field}});
@@ -65,20 +44,122 @@ Result<void> check_spec(const ModelSpec& spec) {
   if (!(spec.early_stopping.min_delta >= 0.0)) {
     return bad("early_stopping.min_delta", "must not be negative");
   }
+  const LrScheduler& scheduler = spec.lr_scheduler;
+  if (scheduler.step_size < 1) return bad("lr_scheduler.step_size", "must be at least 1");
+  if (!(scheduler.gamma > 0.0 && scheduler.gamma <= 1.0)) {
+    return bad("lr_scheduler.gamma", "must be in (0, 1]");
+  }
+  if (!(scheduler.factor > 0.0 && scheduler.factor <= 1.0)) {
+    return bad("lr_scheduler.factor", "must be in (0, 1]");
+  }
+  if (scheduler.patience < 0) return bad("lr_scheduler.patience", "must not be negative");
+  if (!(spec.gradient_clip >= 0.0) || !std::isfinite(spec.gradient_clip)) {
+    return bad("gradient_clip", "must be a non-negative number");
+  }
   return {};
 }
 
-// The rows as [rows, cols] float and [rows] int64 tensors over the matrix's own memory (read
-// only; LibTorch's from_blob wants a non-const pointer), moved to `device` (a copy off the CPU).
-std::pair<torch::Tensor, torch::Tensor> tensors_of(const FeatureMatrix& m, torch::Device device) {
-  const auto rows = static_cast<std::int64_t>(m.rows());
-  const auto cols = static_cast<std::int64_t>(m.cols());
-  torch::Tensor x = torch::from_blob(const_cast<float*>(m.values.data()), {rows, cols},
-                                     torch::TensorOptions().dtype(torch::kFloat32));
-  torch::Tensor y = torch::from_blob(const_cast<std::int64_t*>(m.labels.data()), {rows},
-                                     torch::TensorOptions().dtype(torch::kInt64));
-  return {x.to(device), y.to(device)};
+// invalid_argument unless every row of `m` names one of its symbols (symbol balancing reads them).
+Result<void> check_symbols(const FeatureMatrix& m, std::string_view name) {
+  if (m.symbol_index.size() != m.rows()) {
+    return Error::invalid_argument(std::string(name) + " rows: " +
+                                   std::to_string(m.symbol_index.size()) + " symbol indices for " +
+                                   std::to_string(m.rows()) + " rows");
+  }
+  for (std::size_t i = 0; i < m.rows(); ++i) {
+    if (m.symbol_index[i] < 0 || static_cast<std::size_t>(m.symbol_index[i]) >= m.symbols.size()) {
+      return Error::invalid_argument(std::string(name) + " row " + std::to_string(i) +
+                                     " has symbol index " + std::to_string(m.symbol_index[i]) +
+                                     " of " + std::to_string(m.symbols.size()) + " symbols");
+    }
+  }
+  return {};
 }
+
+// Symbol balancing: per symbol of m.symbols, rows / (S · rows of the symbol), S the symbols that
+// have rows, so every such symbol's rows weigh the same in total; 0 for a symbol without rows.
+std::vector<double> symbol_weight_values(const FeatureMatrix& m) {
+  std::vector<std::size_t> counts(m.symbols.size(), 0);
+  for (const std::int32_t index : m.symbol_index) ++counts[static_cast<std::size_t>(index)];
+  const auto present = static_cast<double>(std::count_if(
+      counts.begin(), counts.end(), [](std::size_t count) { return count > 0; }));
+  std::vector<double> weights(counts.size(), 0.0);
+  for (std::size_t s = 0; s < counts.size(); ++s) {
+    if (counts[s] > 0) {
+      weights[s] = static_cast<double>(m.rows()) / (present * static_cast<double>(counts[s]));
+    }
+  }
+  return weights;
+}
+
+// Each row's symbol weight, [rows] float on `device`.
+torch::Tensor row_symbol_weights(const FeatureMatrix& m, const std::vector<double>& weights,
+                                 torch::Device device) {
+  std::vector<float> per_row;
+  per_row.reserve(m.rows());
+  for (const std::int32_t index : m.symbol_index) {
+    per_row.push_back(static_cast<float>(weights[static_cast<std::size_t>(index)]));
+  }
+  return torch::tensor(per_row).to(device);
+}
+
+// Each row's weight in the loss: its class's (class_weight [3], undefined: 1) times its own
+// (row_weight [rows], undefined: 1); undefined when both are.
+torch::Tensor loss_weights(const torch::Tensor& target, const torch::Tensor& class_weight,
+                           const torch::Tensor& row_weight) {
+  if (!class_weight.defined()) return row_weight;
+  const torch::Tensor by_class = class_weight.index_select(0, target);
+  return row_weight.defined() ? by_class * row_weight : by_class;
+}
+
+// The learning rate of each epoch under spec.lr_scheduler, as PyTorch's schedulers stepped once
+// at the end of every epoch: StepLR, ExponentialLR, CosineAnnealingLR (T_max = the epochs,
+// eta_min 0), and ReduceLROnPlateau with threshold 0 and no cooldown (the rate × factor at the
+// end of the (patience + 1)-th epoch in a row whose monitored value is not strictly better than
+// the best so far; the count then restarts).
+class LearningRateSchedule {
+ public:
+  explicit LearningRateSchedule(const ModelSpec& spec)
+      : config_(spec.lr_scheduler),
+        initial_(spec.learning_rate),
+        epochs_(spec.epochs),
+        rate_(spec.learning_rate) {}
+
+  // The rate of the epoch under way.
+  double rate() const noexcept { return rate_; }
+
+  // Ends epoch `epoch` (1-based), whose monitored value was `value` (better when lower if
+  // `lower_is_better`), and sets the next epoch's rate.
+  void end_epoch(int epoch, double value, bool lower_is_better) {
+    switch (config_.type) {
+      case LrSchedule::kNone: return;
+      case LrSchedule::kStep:
+        rate_ = initial_ * std::pow(config_.gamma, epoch / config_.step_size);
+        return;
+      case LrSchedule::kExponential: rate_ = initial_ * std::pow(config_.gamma, epoch); return;
+      case LrSchedule::kCosine:
+        rate_ = initial_ * (1.0 + std::cos(std::numbers::pi * epoch / epochs_)) / 2.0;
+        return;
+      case LrSchedule::kReduceOnPlateau:
+        if (epoch == 1 || (lower_is_better ? value < best_ : value > best_)) {
+          best_ = value;
+          bad_epochs_ = 0;
+        } else if (++bad_epochs_ > config_.patience) {
+          rate_ *= config_.factor;
+          bad_epochs_ = 0;
+        }
+        return;
+    }
+  }
+
+ private:
+  LrScheduler config_;
+  double initial_;
+  int epochs_;
+  double rate_;
+  double best_ = 0.0;   // reduce_on_plateau: the best monitored value so far (from epoch 1)
+  int bad_epochs_ = 0;  // reduce_on_plateau: epochs since it last improved
+};
 
 std::unique_ptr<torch::optim::Optimizer> make_optimizer(const ModelSpec& spec,
                                                         std::vector<torch::Tensor> parameters) {
@@ -103,39 +184,6 @@ std::unique_ptr<torch::optim::Optimizer> make_optimizer(const ModelSpec& spec,
   token.throw_if_cancelled("training: epoch " + std::to_string(epoch) + ", batch " +
                            std::to_string(batch) + " of " + std::to_string(batches));
   throw CancelledError(token.reason(), token.reason_text(), "training");  // not reached
-}
-
-struct Evaluation {
-  double loss = 0.0;
-  double accuracy = 0.0;
-};
-
-// Mean loss (weighted by `class_weight` when it is defined, as the training loss is) and
-// accuracy of the model over the rows, in eval mode, without gradients.
-Evaluation evaluate_rows(MlpModelImpl& model, const torch::Tensor& x, const torch::Tensor& y,
-                         const torch::Tensor& class_weight, std::int64_t chunk,
-                         const CancellationToken& token, int epoch) {
-  torch::NoGradGuard no_grad;
-  model.eval();
-  const std::int64_t rows = x.size(0);
-  const double weight_sum = class_weight.defined()
-                                ? class_weight.index_select(0, y).sum().item<double>()
-                                : static_cast<double>(rows);
-  double loss_sum = 0.0;
-  std::int64_t correct = 0;
-  for (std::int64_t begin = 0; begin < rows; begin += chunk) {
-    if (token.is_cancelled()) {
-      token.throw_if_cancelled("training: validating epoch " + std::to_string(epoch));
-    }
-    const std::int64_t n = std::min(chunk, rows - begin);
-    const torch::Tensor logits = model.forward(x.narrow(0, begin, n));
-    const torch::Tensor target = y.narrow(0, begin, n);
-    loss_sum += torch::cross_entropy_loss(logits, target, class_weight, at::Reduction::Sum)
-                    .item<double>();
-    correct += logits.argmax(1).eq(target).sum().item<std::int64_t>();
-  }
-  return {.loss = loss_sum / weight_sum,
-          .accuracy = static_cast<double>(correct) / static_cast<double>(rows)};
 }
 
 // Deep copies of a module's parameters and buffers, refreshed in place (no reallocation) at
@@ -211,6 +259,11 @@ Json TrainingResult::to_json() const {
   Json weights = Json::object();
   weights.set("BUY", class_weights[0]).set("HOLD", class_weights[1]).set("SELL", class_weights[2]);
   json.set("class_weights", weights);
+  if (!symbol_weights.empty()) {
+    Json by_symbol = Json::object();
+    for (const auto& [symbol, weight] : symbol_weights) by_symbol.set(symbol, weight);
+    json.set("symbol_weights", by_symbol);
+  }
   if (model) json.set("architecture", model->architecture().to_json());
   json.set("threads", threads.to_json());
   Json epochs = Json::array();
@@ -228,11 +281,22 @@ Result<TrainingResult> LocalTrainer::train(const FeatureMatrix& train,
                                            const TrainerProgressCallback& progress) const {
   if (auto valid = check_spec(spec_); !valid) return std::move(valid).error();
   if (train.rows() == 0) return Error::invalid_argument("no train rows to train on");
-  if (auto valid = check_matrix(train, "train"); !valid) return std::move(valid).error();
-  if (auto valid = check_matrix(validation, "validation"); !valid) return std::move(valid).error();
-  if (validation.rows() > 0 && validation.cols() != train.cols()) {
+  if (auto valid = check_rows(train, "train"); !valid) return std::move(valid).error();
+  if (auto valid = check_rows(validation, "validation"); !valid) return std::move(valid).error();
+  const bool validating = validation.rows() > 0;
+  if (validating && validation.cols() != train.cols()) {
     return Error::invalid_argument("validation rows have " + std::to_string(validation.cols()) +
                                    " features, train rows " + std::to_string(train.cols()));
+  }
+  if (spec_.symbol_balancing) {
+    if (auto valid = check_symbols(train, "train"); !valid) return std::move(valid).error();
+    if (auto valid = check_symbols(validation, "validation"); !valid) {
+      return std::move(valid).error();
+    }
+    if (validating && validation.symbols != train.symbols) {
+      return Error::invalid_argument(
+          "symbol balancing: the validation rows list other symbols than the train rows");
+    }
   }
   const MlpArchitecture architecture =
       MlpArchitecture::from_spec(spec_, static_cast<int>(train.cols()));
@@ -251,11 +315,10 @@ Result<TrainingResult> LocalTrainer::train(const FeatureMatrix& train,
   result.features = static_cast<std::int64_t>(train.cols());
 
   try {
-    const auto [x_train, y_train] = tensors_of(train, device);
-    const bool validating = validation.rows() > 0;
+    const auto [x_train, y_train] = row_tensors(train, device);
     torch::Tensor x_val;
     torch::Tensor y_val;
-    if (validating) std::tie(x_val, y_val) = tensors_of(validation, device);
+    if (validating) std::tie(x_val, y_val) = row_tensors(validation, device);
 
     result.class_weights = class_weight_values(spec_.class_weights, train.labels);
     // Undefined (no weighting) unless the strategy asks for weights.
@@ -265,11 +328,29 @@ Result<TrainingResult> LocalTrainer::train(const FeatureMatrix& train,
                                                       result.class_weights.end()))
                          .to(device);
     }
+    // Symbol balancing's weight of each row; undefined (all 1) without it or with one symbol.
+    torch::Tensor train_row_weight;
+    torch::Tensor val_row_weight;
+    if (spec_.symbol_balancing) {
+      const std::vector<double> weights = symbol_weight_values(train);
+      for (std::size_t s = 0; s < weights.size(); ++s) {
+        result.symbol_weights.emplace_back(train.symbols[s], weights[s]);
+      }
+      if (weights.size() > 1) {
+        train_row_weight = row_symbol_weights(train, weights, device);
+        if (validating) val_row_weight = row_symbol_weights(validation, weights, device);
+      }
+    }
+    // Each validation row's weight in the validation loss, as in the training loss.
+    const torch::Tensor val_weight =
+        validating ? loss_weights(y_val, class_weight, val_row_weight) : torch::Tensor();
 
     MlpModel model(architecture, options_.seed);
     model->to(device);
+    const torch::Tensor flat_parameters = flatten_parameters(*model);
     const std::unique_ptr<torch::optim::Optimizer> optimizer =
-        make_optimizer(spec_, {flatten_parameters(*model)});
+        make_optimizer(spec_, {flat_parameters});
+    LearningRateSchedule schedule(spec_);
     WeightSnapshot best_weights(*model);
     at::Generator shuffle = at::make_generator<at::CPUGeneratorImpl>(shuffle_seed(options_.seed));
 
@@ -277,7 +358,6 @@ Result<TrainingResult> LocalTrainer::train(const FeatureMatrix& train,
     const std::int64_t batch_size = spec_.batch_size;
     const std::int64_t batches = (rows + batch_size - 1) / batch_size;
     const std::int64_t interval = std::clamp(options_.progress_interval_batches, 1, 50);
-    const std::int64_t eval_chunk = std::max<std::int64_t>(options_.eval_batch_rows, 1);
     const EarlyStopping& stopping = spec_.early_stopping;
     const bool monitor_loss = stopping.monitor == MonitorMetric::kValLoss;
     // Per-epoch accumulators, allocated once: the loss summed over rows, and each row's
@@ -308,9 +388,19 @@ Result<TrainingResult> LocalTrainer::train(const FeatureMatrix& train,
         const torch::Tensor index = order.narrow(0, begin, n);
         const torch::Tensor target = y_train.index_select(0, index);
         const torch::Tensor logits = model->forward(x_train.index_select(0, index));
-        const torch::Tensor loss = torch::cross_entropy_loss(logits, target, class_weight);
+        torch::Tensor loss;
+        if (train_row_weight.defined()) {
+          const torch::Tensor weight =
+              loss_weights(target, class_weight, train_row_weight.index_select(0, index));
+          loss = weighted_cross_entropy_sum(logits, target, weight) / weight.sum();
+        } else {
+          loss = torch::cross_entropy_loss(logits, target, class_weight);  // the same, fused
+        }
         optimizer->zero_grad();
         loss.backward();
+        if (spec_.gradient_clip > 0.0) {
+          torch::nn::utils::clip_grad_norm_(flat_parameters, spec_.gradient_clip);
+        }
         optimizer->step();
         {
           torch::NoGradGuard no_grad;
@@ -335,7 +425,9 @@ Result<TrainingResult> LocalTrainer::train(const FeatureMatrix& train,
               predicted.eq(y_train.index_select(0, order)).sum().item<std::int64_t>()) /
           static_cast<double>(rows);
       if (validating) {
-        const Evaluation val = evaluate_rows(*model, x_val, y_val, class_weight, eval_chunk, token, epoch);
+        const RowsEvaluation val =
+            evaluate_rows(*model, x_val, y_val, val_weight, options_.eval_batch_rows, token,
+                          "training: validating epoch " + std::to_string(epoch));
         metrics.val_loss = val.loss;
         metrics.val_accuracy = val.accuracy;
       }
@@ -354,6 +446,8 @@ Result<TrainingResult> LocalTrainer::train(const FeatureMatrix& train,
         result.best_epoch = epoch;
         best_weights.take();
       }
+      schedule.end_epoch(epoch, value, monitor_loss);
+      optimizer->param_groups().front().options().set_lr(schedule.rate());
       result.history.push_back(metrics);
       result.epochs_run = epoch;
       model->eval();

@@ -1,11 +1,14 @@
 // LocalTrainer: trains a strategy's MLP in this process with LibTorch — cross-entropy over the
-// three labels, Adam / SGD / RMSprop with weight decay, mini-batches of train rows shuffled each
-// epoch by a seeded generator, per-epoch metrics, early stopping, and at the end the weights of
-// the best epoch (deep copies of parameters and buffers taken when it ended). Cancellable
-// between any two batches; reports progress every few batches without allocating. The
-// parameters are kept in one flat tensor (each a view of it) so that each optimizer step is a
-// few operations on one tensor rather than a few per parameter: on the benchmark MLP that makes
-// LocalTrainer ~1.2× faster than a plain LibTorch loop (docs/performance.md, train_mlp).
+// three labels (rows weighed by class and, with symbol balancing, by symbol), Adam / SGD /
+// RMSprop with weight decay, an optional learning-rate schedule (step, exponential,
+// reduce-on-plateau, cosine: PyTorch's, stepped once per epoch) and gradient-norm clipping,
+// mini-batches of train rows shuffled each epoch by a seeded generator, per-epoch metrics, early
+// stopping, and at the end the weights of the best epoch (deep copies of parameters and buffers
+// taken when it ended). Cancellable between any two batches; reports progress every few batches
+// without allocating. The parameters are kept in one flat tensor (each a view of it) so that
+// each optimizer step (and clipping) is a few operations on one tensor rather than a few per
+// parameter: on the benchmark MLP that makes LocalTrainer ~1.2× faster than a plain LibTorch
+// loop (docs/performance.md, train_mlp).
 // Reproducible on the CPU: the same data, spec, seed and thread budget give the same metrics
 // and weights. A LocalTrainer is immutable; train() may run on several threads at once only
 // with the same thread budget (see thread_budget.hpp).
@@ -16,6 +19,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "feature_matrix.hpp"
@@ -34,7 +38,7 @@ struct EpochMetrics {
   double train_accuracy = 0.0;   // share of the epoch's rows predicted right as they were trained
   std::optional<double> val_loss;      // after the epoch; absent without validation rows
   std::optional<double> val_accuracy;  // likewise
-  double learning_rate = 0.0;
+  double learning_rate = 0.0;     // the rate this epoch trained with (the schedule's)
   double duration_seconds = 0.0;  // training and validation
 
   // {"epoch", "train_loss", "train_accuracy", "val_loss"?, "val_accuracy"?, "learning_rate",
@@ -82,13 +86,17 @@ struct TrainingResult {
   std::int64_t validation_rows = 0;
   std::int64_t features = 0;
   std::array<double, 3> class_weights{1.0, 1.0, 1.0};  // BUY, HOLD, SELL, as the loss used them
+  // With symbol balancing, each train symbol and the weight of its rows in the loss (times the
+  // class weight): rows / (S · rows of the symbol), S the symbols with rows; 0 for a symbol
+  // without train rows. Empty without symbol balancing.
+  std::vector<std::pair<std::string, double>> symbol_weights;
   double seconds = 0.0;             // the whole run
   double samples_per_second = 0.0;  // train rows × epochs run / seconds
 
   // Everything but the model's weights: {"device", "epochs_run", "best_epoch",
   // "stopped_early", "seconds", "samples_per_second", "train_rows", "validation_rows",
-  // "features", "class_weights": {"BUY", "HOLD", "SELL"}, "architecture", "threads",
-  // "history": [..]}
+  // "features", "class_weights": {"BUY", "HOLD", "SELL"}, "symbol_weights": {symbol: weight}
+  // (only with symbol balancing), "architecture", "threads", "history": [..]}
   Json to_json() const;
 };
 
@@ -109,11 +117,14 @@ class LocalTrainer {
   // the train metrics). The matrices are read in place (no copy on the CPU) and must outlive
   // the call. The best epoch is the first, then any whose monitored metric
   // (spec.early_stopping.monitor) beats the best so far by more than min_delta; with early
-  // stopping enabled the run ends once `patience` epochs in a row have not.
+  // stopping enabled the run ends once `patience` epochs in a row have not. The same monitored
+  // value drives the reduce-on-plateau schedule. The validation loss weighs rows as the
+  // training loss does (class and symbol weights, the latter counted on the train rows).
   // Errors: invalid_argument (spec out of range, no train rows, inconsistent matrix sizes,
-  // column counts that differ, a label outside 0–2); unavailable (CUDA asked for, none
-  // usable); internal (LibTorch failed). Throws CancelledError when `token` is cancelled, at
-  // the next batch.
+  // column counts that differ, a label outside 0–2; with symbol balancing, a row without a
+  // valid symbol index or validation rows listing other symbols); unavailable (CUDA asked
+  // for, none usable); internal (LibTorch failed). Throws CancelledError when `token` is
+  // cancelled, at the next batch.
   Result<TrainingResult> train(const FeatureMatrix& train, const FeatureMatrix& validation,
                                const CancellationToken& token = {},
                                const TrainerProgressCallback& progress = {}) const;

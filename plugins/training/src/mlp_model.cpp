@@ -1,11 +1,13 @@
 #include "mlp_model.hpp"
 
 #include <ATen/CPUGeneratorImpl.h>
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <string>
 #include <torch/cuda.h>
 #include <torch/nn/functional/activation.h>
+#include <torch/torch.h>
 #include <utility>
 
 namespace ktrdr::training {
@@ -203,6 +205,73 @@ torch::Tensor MlpModelImpl::forward(const torch::Tensor& input) {
 
 void MlpModelImpl::seed_dropout(std::uint64_t seed) {
   dropout_generator_.set_current_seed(mixed(seed));
+}
+
+Result<void> check_rows(const FeatureMatrix& m, std::string_view name) {
+  const std::size_t rows = m.rows();
+  if (m.values.size() != rows * m.cols()) {
+    return Error::invalid_argument(std::string(name) + " rows: " + std::to_string(m.values.size()) +
+                                   " values for " + std::to_string(rows) + " rows of " +
+                                   std::to_string(m.cols()) + " features");
+  }
+  if (m.labels.size() != rows) {
+    return Error::invalid_argument(std::string(name) + " rows: " +
+                                   std::to_string(m.labels.size()) + " labels for " +
+                                   std::to_string(rows) + " rows");
+  }
+  for (std::size_t i = 0; i < rows; ++i) {
+    if (m.labels[i] < 0 || m.labels[i] >= static_cast<std::int64_t>(kLabelCount)) {
+      return Error::invalid_argument(std::string(name) + " row " + std::to_string(i) +
+                                     " has label " + std::to_string(m.labels[i]) +
+                                     "; labels are 0 BUY, 1 HOLD, 2 SELL");
+    }
+  }
+  return {};
+}
+
+std::pair<torch::Tensor, torch::Tensor> row_tensors(const FeatureMatrix& m, torch::Device device) {
+  const auto rows = static_cast<std::int64_t>(m.rows());
+  const auto cols = static_cast<std::int64_t>(m.cols());
+  // LibTorch's from_blob wants a non-const pointer; the tensors are only read.
+  torch::Tensor x = torch::from_blob(const_cast<float*>(m.values.data()), {rows, cols},
+                                     torch::TensorOptions().dtype(torch::kFloat32));
+  torch::Tensor y = torch::from_blob(const_cast<std::int64_t*>(m.labels.data()), {rows},
+                                     torch::TensorOptions().dtype(torch::kInt64));
+  return {x.to(device), y.to(device)};
+}
+
+torch::Tensor weighted_cross_entropy_sum(const torch::Tensor& logits, const torch::Tensor& target,
+                                         const torch::Tensor& weights) {
+  if (!weights.defined()) {
+    return torch::cross_entropy_loss(logits, target, {}, at::Reduction::Sum);
+  }
+  return (torch::cross_entropy_loss(logits, target, {}, at::Reduction::None) * weights).sum();
+}
+
+RowsEvaluation evaluate_rows(MlpModelImpl& model, const torch::Tensor& x, const torch::Tensor& y,
+                             const torch::Tensor& weights, std::int64_t chunk,
+                             const CancellationToken& token, std::string_view where) {
+  torch::NoGradGuard no_grad;
+  model.eval();
+  const std::int64_t rows = x.size(0);
+  chunk = std::max<std::int64_t>(chunk, 1);
+  const double weight_sum =
+      weights.defined() ? weights.sum().item<double>() : static_cast<double>(rows);
+  double loss_sum = 0.0;
+  std::int64_t correct = 0;
+  for (std::int64_t begin = 0; begin < rows; begin += chunk) {
+    if (token.is_cancelled()) token.throw_if_cancelled(where);
+    const std::int64_t n = std::min(chunk, rows - begin);
+    const torch::Tensor logits = model.forward(x.narrow(0, begin, n));
+    const torch::Tensor target = y.narrow(0, begin, n);
+    loss_sum += weighted_cross_entropy_sum(logits, target,
+                                           weights.defined() ? weights.narrow(0, begin, n)
+                                                             : torch::Tensor())
+                    .item<double>();
+    correct += logits.argmax(1).eq(target).sum().item<std::int64_t>();
+  }
+  return {.loss = loss_sum / weight_sum,
+          .accuracy = static_cast<double>(correct) / static_cast<double>(rows)};
 }
 
 }  // namespace ktrdr::training

@@ -3,18 +3,22 @@
 // (BUY, HOLD, SELL). Initialisation is deterministic from a seed (LibTorch's default Linear
 // initialisation, U(±1/√fan_in) for weights and biases, drawn from a generator of its own), and
 // so are dropout masks: the module holds its own generator, so nothing depends on LibTorch's
-// global one. Thread-compatible, like any torch::nn::Module.
+// global one. Thread-compatible, like any torch::nn::Module. Also what running it over a
+// FeatureMatrix shares between training and analysis: checking the rows, viewing them as
+// tensors, and the (weighted) loss and accuracy over them.
 #pragma once
 
 #include <ATen/core/Generator.h>
 #include <cstdint>
 #include <string_view>
+#include <utility>
 #include <torch/nn/module.h>
 #include <torch/nn/modules/linear.h>
 #include <torch/nn/pimpl.h>
 #include <vector>
 
 #include "feature_matrix.hpp"
+#include "ktrdr/sdk/cancellation_token.hpp"
 #include "ktrdr/sdk/json.hpp"
 #include "ktrdr/sdk/result.hpp"
 #include "strategy.hpp"
@@ -71,5 +75,30 @@ class MlpModelImpl : public torch::nn::Module {
 
 // A shared handle to an MlpModelImpl (copies share the module), as LibTorch's modules are.
 TORCH_MODULE(MlpModel);
+
+// invalid_argument unless `m` has cols() values and one label in 0…2 per row; `name` ("train",
+// "validation"…) starts the message.
+Result<void> check_rows(const FeatureMatrix& m, std::string_view name);
+
+// The rows as [rows, cols] float and [rows] int64 tensors over the matrix's own memory (read
+// only: never write to them on the CPU), moved to `device` (a copy off the CPU).
+std::pair<torch::Tensor, torch::Tensor> row_tensors(const FeatureMatrix& m, torch::Device device);
+
+// Σ weightsᵢ · cross-entropyᵢ over the rows of `logits` against `target`; every weight 1 when
+// `weights` is undefined. Divided by Σ weightsᵢ it is PyTorch's weighted mean.
+torch::Tensor weighted_cross_entropy_sum(const torch::Tensor& logits, const torch::Tensor& target,
+                                         const torch::Tensor& weights);
+
+struct RowsEvaluation {
+  double loss = 0.0;      // Σ wᵢ · cross-entropyᵢ / Σ wᵢ
+  double accuracy = 0.0;  // share of rows whose argmax is the label (unweighted)
+};
+// The model's loss and accuracy over rows x [rows, inputs], y [rows] (at least one), each row
+// weighed by `weights` [rows] (undefined: 1), in eval mode without gradients, `chunk` rows per
+// forward pass. Leaves the model in eval mode. Throws CancelledError (naming `where`) when
+// `token` is cancelled, checked before each chunk.
+RowsEvaluation evaluate_rows(MlpModelImpl& model, const torch::Tensor& x, const torch::Tensor& y,
+                             const torch::Tensor& weights, std::int64_t chunk,
+                             const CancellationToken& token, std::string_view where);
 
 }  // namespace ktrdr::training

@@ -15,6 +15,8 @@
 #include <vector>
 
 #include "ktrdr/sdk/bar_series.hpp"
+#include "ktrdr/sdk/param_schema.hpp"
+#include "ktrdr/sdk/time_format.hpp"
 #include "yaml_document.hpp"
 
 namespace ktrdr::training {
@@ -33,14 +35,21 @@ const KeySet kTimeframesKeys = {"mode", "list", "timeframe", "base_timeframe"};
 const KeySet kSymbolModes = {"single", "single_symbol", "multi_symbol"};
 const KeySet kTimeframeModes = {"single", "single_timeframe", "multi_timeframe"};
 const KeySet kMembershipKeys = {"type", "parameters"};
+const KeySet kFuzzyGroupKeys = {"indicator", "input_transform"};  // the rest name sets
+const KeySet kInputTransformKeys = {"type", "reference"};
 const KeySet kNnInputKeys = {"fuzzy_set", "timeframes"};
-const KeySet kModelKeys = {"type", "architecture", "features", "training"};
+const KeySet kModelKeys = {"type",       "architecture", "features",
+                           "training",   "input_size",   "symbol_embedding_dim"};
 const KeySet kArchitectureKeys = {"hidden_layers", "activation", "output_activation", "dropout"};
 const KeySet kFeaturesKeys = {"include_price_context", "lookback_periods", "scale_features"};
-const KeySet kModelTrainingKeys = {"learning_rate",  "batch_size", "epochs",       "optimizer",
-                                   "weight_decay",   "analytics",  "class_weights", "early_stopping"};
+const KeySet kModelTrainingKeys = {
+    "learning_rate",  "batch_size",   "epochs",        "optimizer",     "weight_decay",
+    "analytics",      "class_weights", "early_stopping", "lr_scheduler", "gradient_clip",
+    "symbol_balancing"};
+const KeySet kLrSchedulerKeys = {"type", "step_size", "gamma", "factor", "patience"};
 const KeySet kEarlyStoppingKeys = {"enabled", "patience", "monitor", "min_delta"};
-const KeySet kTrainingKeys = {"method", "labels", "data_split"};
+const KeySet kTrainingKeys = {"method", "labels", "data_split", "date_range"};
+const KeySet kDateRangeKeys = {"start", "end"};
 const KeySet kLabelsKeys = {"source", "method", "zigzag_threshold", "label_lookahead"};
 const KeySet kClassNames = {"BUY", "HOLD", "SELL"};
 const KeySet kSplitKeys = {"train", "validation", "test"};
@@ -123,6 +132,9 @@ constexpr MonitorMetric kMonitors[] = {MonitorMetric::kValLoss, MonitorMetric::k
 constexpr LabelMethod kLabelMethods[] = {LabelMethod::kSegments, LabelMethod::kFirstTouch};
 // The weightings a string names (a mapping gives the weights).
 constexpr ClassWeighting kClassWeightings[] = {ClassWeighting::kNone, ClassWeighting::kBalanced};
+constexpr LrSchedule kLrSchedules[] = {LrSchedule::kNone, LrSchedule::kStep,
+                                       LrSchedule::kExponential, LrSchedule::kReduceOnPlateau,
+                                       LrSchedule::kCosine};
 
 // Reads a strategy from its YAML document, collecting every problem (each naming file, line
 // and key) rather than stopping at the first.
@@ -548,6 +560,14 @@ class StrategyReader {
       return;
     }
     for (const std::string& output : (*made)->output_names()) outputs_.insert(output);
+    if (fuzzified_as_close_ratio(spec.type)) close_ratio_outputs_.insert(spec.id);
+    const auto ktrdr_names = ktrdr_output_names(spec.type);
+    for (const OutputName& name : ktrdr_names) {
+      const std::string ours =
+          name.suffix.empty() ? spec.id : spec.id + "." + std::string(name.suffix);
+      output_aliases_[spec.id + "." + std::string(name.ktrdr)] = ours;
+      if (&name == &ktrdr_names.front()) v3_primary_[spec.id] = ours;
+    }
     strategy_.indicators.push_back(std::move(spec));
   }
 
@@ -577,32 +597,67 @@ class StrategyReader {
       return;
     }
     FuzzyGroup group{key, {}};
-    std::string input = key;
+    std::string input = output_named(key, false);
     std::string input_path = path;
     if (value.has("indicator")) {
       const auto indicator = string_member(value, path, "indicator");
       if (!indicator) return;
-      input = *indicator;
+      input = output_named(*indicator, true);
       input_path = child(path, "indicator");
     }
     check_input(input, input_path);
+    const std::string ratio = read_input_transform(value, path, input);
+    std::size_t sets = 0;
     for (const std::string& name : value.keys()) {
-      if (name == "indicator") continue;
+      if (kFuzzyGroupKeys.contains(name)) continue;
+      ++sets;
       const std::string at = child(path, name);
       if (!is_identifier(name)) {
         problem(at, "is not a valid set name: use 1-64 letters, digits, '_' or '-'");
         continue;
       }
       if (auto spec = read_membership(value.at(name), at, input, name)) {
+        spec->group = key;
+        spec->price_ratio = ratio;
         group.sets.emplace_back(std::move(*spec), at);
       }
     }
-    if (value.size() == (value.has("indicator") ? 1U : 0U)) {
+    if (sets == 0) {
       problem(path,
               "must declare at least one set (e.g. oversold: {type: triangular, "
               "parameters: [0, 20, 35]})");
     }
     groups_.push_back(std::move(group));
+  }
+
+  // The bar price a group's sets divide by their input (KTRDR's `input_transform: {type:
+  // price_ratio, reference: close}`), "" for none: as the group says, else "close" for a moving
+  // average's primary output and none otherwise.
+  std::string read_input_transform(const Json& group, const std::string& path,
+                                   const std::string& input) {
+    const std::string fallback = close_ratio_outputs_.contains(input) ? "close" : "";
+    const auto transform = object_member(group, path, "input_transform");
+    if (!transform) return fallback;
+    const std::string at = child(path, "input_transform");
+    unknown_keys(*transform, at, kInputTransformKeys);
+    std::string type = "price_ratio";
+    one_of(*transform, at, "type", {"price_ratio", "none"}, type);
+    std::string reference = "close";
+    one_of(*transform, at, "reference", {"close", "open", "high", "low"}, reference);
+    return type == "none" ? "" : reference;
+  }
+
+  // The output of ours that `name` reads: KTRDR's dot names of outputs ("adx_14.plus_di",
+  // "macd_12_26_9.line", "bbands_20.middle") map to ours; a bare id in v3's `indicator:` (`v3`)
+  // reads KTRDR's primary output (the upper band for Bollinger Bands).
+  std::string output_named(const std::string& name, bool v3) const {
+    if (const auto alias = output_aliases_.find(name); alias != output_aliases_.end()) {
+      return alias->second;
+    }
+    if (const auto primary = v3_primary_.find(name); v3 && primary != v3_primary_.end()) {
+      return primary->second;
+    }
+    return name;
   }
 
   // The indicator output a fuzzy group reads must exist.
@@ -674,12 +729,12 @@ class StrategyReader {
 
   // --- nn_inputs (v3) -----------------------------------------------------------------------
 
-  // Without `nn_inputs` every group is an input, in file order; with it, the groups it lists,
-  // in its order.
+  // Without `nn_inputs` every group is an input on every timeframe, in file order; with it, the
+  // groups it lists, in its order, each on the timeframes it gives.
   void read_nn_inputs(const Json& root) {
     const auto inputs = member(root, "nn_inputs");
     if (!inputs) {
-      for (const auto& group : groups_) use(group);
+      for (const auto& group : groups_) use(group, {});
       return;
     }
     if (!inputs->is_array() || inputs->size() == 0) {
@@ -696,13 +751,13 @@ class StrategyReader {
         continue;
       }
       unknown_keys(input, path, kNnInputKeys);
-      read_nn_input_timeframes(input, path);
+      const auto timeframes = read_nn_input_timeframes(input, path);
       if (!member(input, "fuzzy_set")) {
         problem(path, "needs `fuzzy_set`: a key of `fuzzy_sets`");
         continue;
       }
       const auto key = string_member(input, path, "fuzzy_set");
-      if (!key) continue;
+      if (!key || !timeframes) continue;
       const auto group = std::find_if(groups_.begin(), groups_.end(),
                                       [&](const FuzzyGroup& g) { return g.key == *key; });
       if (group == groups_.end()) {
@@ -718,54 +773,60 @@ class StrategyReader {
                                               std::to_string(doc_.line_of(it->second)) + ")");
         continue;
       }
-      use(*group);
+      use(*group, *timeframes);
     }
   }
 
-  // Makes the sets of `group` inputs of the model; two sets making one feature name (v3: two
-  // groups reading one output with the same set names) are an error.
-  void use(const FuzzyGroup& group) {
+  // Makes the sets of `group` inputs of the model on `timeframes` (empty: all); two sets making
+  // one feature name are an error.
+  void use(const FuzzyGroup& group, const std::vector<Timeframe>& timeframes) {
     for (const auto& [set, at] : group.sets) {
-      const std::string feature = set.input + "_" + set.name;
+      const std::string feature = set.group + "_" + set.name;
       if (auto [it, inserted] = features_.emplace(feature, at); !inserted) {
         problem(at, "makes feature \"" + feature + "\", as `" + it->second + "` (line " +
                         std::to_string(doc_.line_of(it->second)) +
-                        ") does: features are named <indicator output>_<set name>");
+                        ") does: features are named <fuzzy_sets key>_<set name>");
         continue;
       }
       strategy_.fuzzy_sets.push_back(set);
+      strategy_.fuzzy_sets.back().timeframes = timeframes;
     }
   }
 
-  // `all`, or a list naming every timeframe of training_data (every input is computed on every
-  // timeframe; choosing some per input is not supported).
-  void read_nn_input_timeframes(const Json& input, const std::string& path) {
+  // `all` (or absent): every timeframe, given as an empty list; or a list of timeframes of
+  // training_data. nullopt after a problem.
+  std::optional<std::vector<Timeframe>> read_nn_input_timeframes(const Json& input,
+                                                                 const std::string& path) {
     const auto value = member(input, "timeframes");
-    if (!value) return;
+    if (!value || (value->is_string() && value->as_string() == "all")) {
+      return std::vector<Timeframe>{};
+    }
     const std::string at = child(path, "timeframes");
-    if (value->is_string() && value->as_string() == "all") return;
     if (!value->is_array() || value->size() == 0) {
       problem(at, "must be \"all\" or a list of timeframes, got " + describe(*value));
-      return;
+      return std::nullopt;
     }
-    std::set<Timeframe> chosen;
+    std::vector<std::string> known;
+    for (const Timeframe tf : strategy_.timeframes) known.emplace_back(to_string(tf));
+    std::vector<Timeframe> chosen;
     for (std::size_t i = 0; i < value->size(); ++i) {
       const Json item = (*value)[i];
-      auto parsed = parse_timeframe(item.as_string());
-      if (!item.is_string() || !parsed.ok()) {
-        problem(element(at, i), "must be a timeframe of training_data, got " + describe(item));
-        return;
+      const auto parsed =
+          item.is_string() ? std::optional(parse_timeframe(item.as_string())) : std::nullopt;
+      if (!parsed || !parsed->ok() ||
+          std::find(strategy_.timeframes.begin(), strategy_.timeframes.end(), **parsed) ==
+              strategy_.timeframes.end()) {
+        problem(element(at, i), "must be one of the timeframes of training_data (" +
+                                    join(known) + "), got " + describe(item));
+        return std::nullopt;
       }
-      chosen.insert(*parsed);
+      if (std::find(chosen.begin(), chosen.end(), **parsed) != chosen.end()) {
+        problem(element(at, i), "lists " + describe(item) + " twice");
+        return std::nullopt;
+      }
+      chosen.push_back(**parsed);
     }
-    const std::set<Timeframe> all(strategy_.timeframes.begin(), strategy_.timeframes.end());
-    if (!strategy_.timeframes.empty() && chosen != all) {
-      std::vector<std::string> names;
-      for (const Timeframe tf : strategy_.timeframes) names.emplace_back(to_string(tf));
-      problem(at, "must be \"all\" or every timeframe of training_data (" + join(names) +
-                      "): every fuzzy set is fed on every timeframe; choosing timeframes per "
-                      "input is not supported");
-    }
+    return chosen;
   }
 
   // --- model --------------------------------------------------------------------------------
@@ -777,6 +838,14 @@ class StrategyReader {
     ModelSpec& spec = strategy_.model;
     unknown_keys(*model, path, kModelKeys);
     one_of(*model, path, "type", {"mlp"}, spec.type);
+    int input_size = 0;
+    at_least(*model, path, "input_size", 1, input_size);
+    if (input_size > 0) spec.input_size = input_size;
+    if (member(*model, "symbol_embedding_dim")) {
+      problem(child(path, "symbol_embedding_dim"),
+              "is KTRDR's per-symbol embedding, which ktrdr's MLP does not have yet: remove it "
+              "(the symbols then share one model without a symbol input)");
+    }
     if (const auto architecture = object_member(*model, path, "architecture")) {
       read_architecture(*architecture, child(path, "architecture"));
     }
@@ -857,6 +926,45 @@ class StrategyReader {
       read_early_stopping(*stopping, child(path, "early_stopping"));
     }
     read_class_weights(training, path);
+    if (const auto scheduler = object_member(training, path, "lr_scheduler")) {
+      read_lr_scheduler(*scheduler, child(path, "lr_scheduler"));
+    }
+    if (const auto clip = number_member(training, path, "gradient_clip")) {
+      if (*clip < 0.0) {
+        problem(child(path, "gradient_clip"),
+                "must be >= 0 (the largest gradient norm; 0 turns clipping off), got " +
+                    number_text(*clip));
+      } else {
+        spec.gradient_clip = *clip;
+      }
+    }
+    if (const auto balancing = bool_member(training, path, "symbol_balancing")) {
+      spec.symbol_balancing = *balancing;
+    }
+  }
+
+  // `lr_scheduler: {type, step_size?, gamma?, factor?, patience?}` (defaults as KTRDR's).
+  void read_lr_scheduler(const Json& scheduler, const std::string& path) {
+    LrScheduler& spec = strategy_.model.lr_scheduler;
+    unknown_keys(scheduler, path, kLrSchedulerKeys);
+    if (!member(scheduler, "type")) {
+      problem(path, "needs `type`: one of " + enum_names(kLrSchedules));
+      return;
+    }
+    enum_member(scheduler, path, "type", kLrSchedules, spec.type);
+    if (spec.type == LrSchedule::kExponential) spec.gamma = 0.95;
+    at_least(scheduler, path, "step_size", 1, spec.step_size);
+    at_least(scheduler, path, "patience", 0, spec.patience);
+    for (const auto& [key, out] : {std::pair<const char*, double*>{"gamma", &spec.gamma},
+                                   std::pair<const char*, double*>{"factor", &spec.factor}}) {
+      if (const auto value = number_member(scheduler, path, key)) {
+        if (*value <= 0.0 || *value > 1.0) {
+          problem(child(path, key), "must be in (0, 1], got " + number_text(*value));
+        } else {
+          *out = *value;
+        }
+      }
+    }
   }
 
   // `class_weights`: none, balanced, or a mapping of class name (BUY, HOLD, SELL) to a weight
@@ -911,11 +1019,32 @@ class StrategyReader {
 
   // --- training -----------------------------------------------------------------------------
 
+  // `training`: method, labels, data_split, date_range, and (v3) the settings of
+  // `model.training`, each given in one of the two places.
   void read_training(const Json& root) {
     const auto training = object_member(root, "", "training");
     if (!training) return;
     const std::string path = "training";
-    unknown_keys(*training, path, kTrainingKeys);
+    KeySet allowed = kTrainingKeys;
+    allowed.insert(kModelTrainingKeys.begin(), kModelTrainingKeys.end());
+    unknown_keys(*training, path, allowed);
+    Json settings = Json::object();
+    const auto model = member(root, "model");
+    const auto model_training = model && model->is_object() ? member(*model, "training") : std::nullopt;
+    for (const std::string& key : training->keys()) {
+      if (!kModelTrainingKeys.contains(key)) continue;
+      if (model_training && model_training->is_object() && model_training->has(key)) {
+        problem(child(path, key), "is also given as `model.training." + key + "` (line " +
+                                      std::to_string(doc_.line_of("model.training." + key)) +
+                                      "): give it once");
+        continue;
+      }
+      settings.set(key, training->at(key));
+    }
+    if (settings.size() > 0) read_model_training(settings, path);
+    if (const auto range = object_member(*training, path, "date_range")) {
+      read_date_range(*range, child(path, "date_range"));
+    }
     std::string method;
     one_of(*training, path, "method", {"supervised"}, method);
     if (const auto labels = object_member(*training, path, "labels")) {
@@ -924,6 +1053,23 @@ class StrategyReader {
     if (const auto split = object_member(*training, path, "data_split")) {
       read_split(*split, child(path, "data_split"));
     }
+  }
+
+  // `date_range: {start?, end?}`: dates or ISO UTC times, start before end.
+  void read_date_range(const Json& range, const std::string& path) {
+    unknown_keys(range, path, kDateRangeKeys);
+    auto times = time_param(range, "start");
+    const auto start = times ? *times : std::nullopt;
+    if (!times) problem(child(path, "start"), times.error().message);
+    times = time_param(range, "end");
+    const auto end = times ? *times : std::nullopt;
+    if (!times) problem(child(path, "end"), times.error().message);
+    if (start && end && *start >= *end) {
+      problem(child(path, "end"), "must be after start (" + to_iso8601(*start) + ")");
+      return;
+    }
+    strategy_.start = start;
+    strategy_.end = end;
   }
 
   void read_labels(const Json& labels, const std::string& path) {
@@ -990,6 +1136,9 @@ class StrategyReader {
   std::vector<std::string> indicator_ids_;              // in file order
   std::set<std::string> failed_indicators_;             // ids whose declaration has problems
   std::set<std::string> outputs_;                       // outputs of the indicators made
+  std::set<std::string> close_ratio_outputs_;  // outputs fuzzy sets read as close / value
+  std::map<std::string, std::string> output_aliases_;  // KTRDR's "id.name" → our output
+  std::map<std::string, std::string> v3_primary_;      // id → the output a bare v3 id reads
   std::vector<FuzzyGroup> groups_;                      // fuzzy_sets, in file order
   std::map<std::string, std::string> features_;         // feature name → path of its set
 };
@@ -1048,6 +1197,22 @@ std::string_view to_string(ClassWeighting weighting) noexcept {
       return "balanced";
     case ClassWeighting::kGiven:
       return "given";
+  }
+  return "?";
+}
+
+std::string_view to_string(LrSchedule schedule) noexcept {
+  switch (schedule) {
+    case LrSchedule::kNone:
+      return "none";
+    case LrSchedule::kStep:
+      return "step";
+    case LrSchedule::kExponential:
+      return "exponential";
+    case LrSchedule::kReduceOnPlateau:
+      return "reduce_on_plateau";
+    case LrSchedule::kCosine:
+      return "cosine";
   }
   return "?";
 }

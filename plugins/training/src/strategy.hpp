@@ -5,6 +5,7 @@
 #pragma once
 
 #include <array>
+#include <chrono>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -23,6 +24,7 @@ enum class OptimizerKind { kAdam, kSgd, kRmsprop };
 enum class MonitorMetric { kValLoss, kValAccuracy };
 enum class LabelMethod { kSegments, kFirstTouch };
 enum class ClassWeighting { kNone, kBalanced, kGiven };
+enum class LrSchedule { kNone, kStep, kExponential, kReduceOnPlateau, kCosine };
 
 // How the training loss weighs the classes: not at all, inversely to their shares of the train
 // rows (rows / (3 · rows of the class), as scikit-learn's "balanced"), or by the weights given
@@ -30,6 +32,18 @@ enum class ClassWeighting { kNone, kBalanced, kGiven };
 struct ClassWeights {
   ClassWeighting mode = ClassWeighting::kNone;
   std::array<double, 3> given{1.0, 1.0, 1.0};
+};
+
+// How the learning rate changes over epochs (KTRDR's `lr_scheduler`, after PyTorch's
+// schedulers): every `step_size` epochs × gamma; each epoch × gamma; × factor once the
+// monitored validation metric has not improved for `patience` epochs; cosine from the rate down
+// to 0 over the configured epochs.
+struct LrScheduler {
+  LrSchedule type = LrSchedule::kNone;
+  int step_size = 30;
+  double gamma = 0.1;  // 0.95 by default for exponential
+  double factor = 0.5;
+  int patience = 5;
 };
 
 struct EarlyStopping {
@@ -53,6 +67,10 @@ struct ModelSpec {
   double weight_decay = 0.0;
   EarlyStopping early_stopping;
   ClassWeights class_weights;
+  LrScheduler lr_scheduler;
+  double gradient_clip = 0.0;     // largest L2 norm of all gradients together; 0: no clipping
+  bool symbol_balancing = false;  // several symbols: each weighs the same in the loss
+  std::optional<int> input_size;  // `model.input_size`: the feature count training must find
 };
 
 struct LabelSpec {
@@ -80,6 +98,9 @@ struct Strategy {
   ModelSpec model;
   LabelSpec labels;
   DataSplit split;
+  // `training.date_range`: the rows' range when a job gives no start / end (end exclusive).
+  std::optional<std::chrono::sys_seconds> start;
+  std::optional<std::chrono::sys_seconds> end;
   std::filesystem::path source_file;  // where it was read from
   Json document;                      // the file as read (kept with the model's artifacts)
 
@@ -97,5 +118,6 @@ std::string_view to_string(OptimizerKind optimizer) noexcept;
 std::string_view to_string(MonitorMetric metric) noexcept;
 std::string_view to_string(LabelMethod method) noexcept;
 std::string_view to_string(ClassWeighting weighting) noexcept;
+std::string_view to_string(LrSchedule schedule) noexcept;
 
 }  // namespace ktrdr::training

@@ -5,7 +5,9 @@
 #include <cmath>
 #include <system_error>
 
+#include "constant_features.hpp"
 #include "data_splitter.hpp"
+#include "feature_importance.hpp"
 #include "feature_scaler.hpp"
 #include "ktrdr/sdk/file_io.hpp"
 #include "ktrdr/sdk/time_format.hpp"
@@ -78,6 +80,12 @@ void check_finite(const TrainingResult& result) {
   }
 }
 
+std::vector<std::string> constant_names(const std::vector<ConstantFeature>& constant) {
+  std::vector<std::string> names;
+  for (const ConstantFeature& feature : constant) names.push_back(feature.name);
+  return names;
+}
+
 // A CSV number in its shortest round-trip form; NaN as an empty field.
 void append_number(std::string& out, double value) {
   if (std::isnan(value)) return;
@@ -95,12 +103,24 @@ Json run_training(OperationContext& context, const TrainingRequest& request) {
   TrainingDataset dataset =
       value_or_throw(TrainingDataset::build(strategy, request.data, progress, token));
 
+  if (const auto size = strategy.model.input_size;
+      size && static_cast<std::size_t>(*size) != dataset.rows.cols()) {
+    throw ErrorException(Error::invalid_argument(
+        "model.input_size is " + std::to_string(*size) + " but the strategy makes " +
+            std::to_string(dataset.rows.cols()) + " features (its fuzzy sets × timeframes × (1 + " +
+            "lookback_periods)); correct it or leave it out",
+        {{"field", "model.input_size"}, {"value", std::to_string(*size)}}));
+  }
   progress.enter(TrainingPhase::kSplit);
   const SplitIndices split =
       value_or_throw(split_chronologically(dataset.rows, strategy.split, request.seed));
   FeatureMatrix train = take_rows(dataset.rows, split.train);
   FeatureMatrix validation = take_rows(dataset.rows, split.validation);
   FeatureMatrix test = take_rows(dataset.rows, split.test);
+  const std::vector<ConstantFeature> constant = constant_features(train);
+  if (auto warning = constant_features_warning(constant, train.cols(), train.rows(), "training")) {
+    context.add_warning(std::move(*warning));
+  }
   std::optional<FeatureScaler> scaler;
   if (strategy.model.scale_features) {
     scaler = value_or_throw(FeatureScaler::fit(dataset.rows, split.train));
@@ -130,6 +150,11 @@ Json run_training(OperationContext& context, const TrainingRequest& request) {
 
   progress.enter(TrainingPhase::kTest);
   const ClassificationMetrics metrics = value_or_throw(evaluate(trained.model, test));
+  const FeatureMatrix& held_out = validation.rows() > 0 ? validation : test;
+  const std::optional<PermutationImportance> importance =
+      held_out.rows() > 0 ? std::optional(value_or_throw(
+                                permutation_importance(trained.model, held_out, request.seed, token)))
+                          : std::nullopt;
 
   progress.enter(TrainingPhase::kSave);
   token.throw_if_cancelled("training: before saving the model");
@@ -167,12 +192,14 @@ Json run_training(OperationContext& context, const TrainingRequest& request) {
       .set("device", trained.device)
       .set("rows", rows)
       .set("features", dataset.rows.cols())
+      .set("constant_features", constant_names(constant))
       .set("epochs_run", trained.epochs_run)
       .set("best_epoch", trained.best_epoch)
       .set("stopped_early", trained.stopped_early)
       .set("best_epoch_metrics", history[static_cast<std::size_t>(trained.best_epoch - 1)])
       .set("history", history)
       .set("test_metrics", metrics.to_json())
+      .set("feature_importance", importance ? importance->to_json() : Json())
       .set("samples_per_second", trained.samples_per_second)
       .set("duration_seconds", seconds_since(started));
   return result;
@@ -218,6 +245,10 @@ Json run_feature_export(OperationContext& context, const TrainingRequest& reques
   const TrainingDataset dataset = value_or_throw(
       TrainingDataset::build(request.strategy, request.data, progress, context.token()));
   const FeatureMatrix& rows = dataset.rows;
+  const std::vector<ConstantFeature> constant = constant_features(rows);
+  if (auto warning = constant_features_warning(constant, rows.cols(), rows.rows(), "exported")) {
+    context.add_warning(std::move(*warning));
+  }
   const ProgressStep save = progress.enter(TrainingPhase::kSave);
   std::error_code ec;
   std::filesystem::create_directories(request.output_dir, ec);
@@ -272,6 +303,7 @@ Json run_feature_export(OperationContext& context, const TrainingRequest& reques
   Json result = Json::object();
   result.set("files", files)
       .set("features", rows.feature_names)
+      .set("constant_features", constant_names(constant))
       .set("duration_seconds", seconds_since(started));
   return result;
 }

@@ -141,6 +141,8 @@ Result<TrainingRequest> TrainingRequest::from_params(const Json& params) {
 
 Result<void> TrainingRequest::use_strategy(Strategy loaded, const Json& params) {
   strategy = std::move(loaded);
+  if (!data.start) data.start = strategy.start;
+  if (!data.end) data.end = strategy.end;
   if (const auto symbols = params.at("symbols").as_string_array(); !symbols.empty()) {
     strategy.symbols = symbols;
   }

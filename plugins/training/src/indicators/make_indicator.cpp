@@ -88,6 +88,17 @@ constexpr std::pair<std::string_view, std::string_view> kAliases[]{
     {"psar", "parabolic_sar"},
 };
 
+// KTRDR's other names for parameters: {type, the name in its files, the name here}.
+struct ParamAlias {
+  std::string_view type;
+  std::string_view alias;
+  std::string_view name;
+};
+constexpr ParamAlias kParamAliases[]{
+    {"bbands", "std_dev", "multiplier"},
+    {"bollinger_band_width", "std_dev", "multiplier"},
+};
+
 std::string number_text(double value) {
   std::array<char, 32> buffer{};
   const auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
@@ -571,9 +582,55 @@ Result<std::unique_ptr<Indicator>> make_indicator(const IndicatorSpec& spec) {
             joined(table, [](const TypeDef& d) { return std::string(d.name); }) + ")",
         {{"field", "indicators"}, {"value", spec.id}, {"key", "type"}});
   }
-  CheckedSpec checked(spec, def->name);
+  IndicatorSpec renamed = spec;
+  for (const ParamAlias& alias : kParamAliases) {
+    const auto given = renamed.params.find(std::string(alias.alias));
+    if (alias.type != def->name || given == renamed.params.end()) continue;
+    if (renamed.params.contains(std::string(alias.name))) {
+      return Error::invalid_argument("indicator \"" + spec.id + "\": give " +
+                                         std::string(alias.alias) + " or " +
+                                         std::string(alias.name) + ", not both (one meaning)",
+                                     {{"field", "indicators"},
+                                      {"value", spec.id},
+                                      {"key", std::string(alias.alias)}});
+    }
+    renamed.params.emplace(std::string(alias.name), given->second);
+    renamed.params.erase(given);
+  }
+  CheckedSpec checked(renamed, def->name);
   if (auto error = checked.check(def->params, def->options, def->input)) return std::move(*error);
   return def->make(checked);
+}
+
+std::span<const OutputName> ktrdr_output_names(std::string_view type) {
+  using Names = std::vector<OutputName>;
+  static const std::map<std::string, Names, std::less<>> kNames{
+      {"adx", Names{{"adx", ""}, {"plus_di", "plus_di"}, {"minus_di", "minus_di"}}},
+      {"aroon", Names{{"up", ""}, {"down", "down"}, {"oscillator", "oscillator"}}},
+      {"bbands", Names{{"upper", "upper"}, {"middle", ""}, {"lower", "lower"}}},
+      {"donchian_channels", Names{{"upper", ""}, {"middle", "middle"}, {"lower", "lower"}}},
+      {"fisher_transform", Names{{"fisher", ""}, {"signal", "signal"}}},
+      {"ichimoku", Names{{"tenkan", ""},
+                         {"kijun", "kijun"},
+                         {"senkou_a", "senkou_a"},
+                         {"senkou_b", "senkou_b"},
+                         {"chikou", "chikou"}}},
+      {"keltner_channels", Names{{"upper", ""}, {"middle", "middle"}, {"lower", "lower"}}},
+      {"macd", Names{{"line", ""}, {"signal", "signal"}, {"histogram", "histogram"}}},
+      {"rvi", Names{{"rvi", ""}, {"signal", "signal"}}},
+      {"stochastic", Names{{"k", ""}, {"d", "d"}}},
+      {"stoch_rsi", Names{{"k", ""}, {"d", "d"}}},
+      {"supertrend", Names{{"trend", ""}, {"direction", "direction"}}},
+  };
+  const auto found = kNames.find(canonical_type(type));
+  if (found == kNames.end()) return {};
+  return found->second;
+}
+
+bool fuzzified_as_close_ratio(std::string_view type) {
+  static constexpr std::string_view kAverages[] = {"sma", "ema", "wma", "hma", "kama"};
+  const std::string name = canonical_type(type);
+  return std::find(std::begin(kAverages), std::end(kAverages), name) != std::end(kAverages);
 }
 
 std::vector<std::string> indicator_types() {

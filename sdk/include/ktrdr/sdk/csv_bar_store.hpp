@@ -1,5 +1,6 @@
 // CsvBarStore: one CSV file per series, `<data_dir>/<SYMBOL>_<TF>.csv` (KTRDR's layout and format:
-// header `timestamp,open,high,low,close,volume`, ISO-8601 UTC open times with a Z). Reads load
+// header `timestamp,open,high,low,close,volume`, ISO-8601 UTC open times with a Z; reads also take
+// the shapes other tools write: other column spellings and orders, offsets, naive times). Reads load
 // the whole file and parse it in one pass; saves are atomic (temp file, fsync, rename, fsync of
 // the directory). Reads and saves take an optional CancellationToken, checked every 8,192 rows (a
 // default-constructed one never cancels). Thread-safe for concurrent reads and for saves of
@@ -16,6 +17,7 @@
 
 #include "ktrdr/sdk/bar_series.hpp"
 #include "ktrdr/sdk/cancellation_token.hpp"
+#include "ktrdr/sdk/csv_read_info.hpp"
 #include "ktrdr/sdk/result.hpp"
 #include "ktrdr/sdk/timeframe.hpp"
 
@@ -49,23 +51,29 @@ class CsvBarStore {
   // kParse (malformed, or a timestamp outside the supported range of time_format.hpp; the message
   // names the file, the line and the column at fault, and quotes at most 40 bytes of the file,
   // escaped), kCancelled (`token` was cancelled: the file read stops within a few MiB, the parse
-  // within 8,192 rows on every thread).
+  // within 8,192 rows on every thread). `info`, when given, receives what the read learned
+  // (naive timestamps, the rows' lines; csv_read_info.hpp) on success.
   // Never modifies the file.
   Result<BarSeries> read(std::string_view symbol, Timeframe timeframe,
-                         const CancellationToken& token = {}) const;
+                         const CancellationToken& token = {}, CsvReadInfo* info = nullptr) const;
 
-  // Reads any file in the store format as the given series (e.g. a vendor archive file). The
-  // symbol is validated; errors as read(). For 1d and 1w, date-only timestamps ("2024-01-02") are
-  // accepted; an empty price or volume field reads as NaN.
+  // Reads any bar CSV file as the given series (e.g. a vendor archive file): the store format,
+  // or another tool's — columns in any order and letter case, the timestamp column also named
+  // date, datetime or time or left unnamed first; timestamps with a Z, a UTC offset (converted)
+  // or no zone (taken as UTC, reported in `info`), "T" or a space before the time. For 1d and 1w,
+  // date-only timestamps ("2024-01-02") are accepted; an empty price or volume field reads as
+  // NaN. The symbol is validated; errors and `info` as read().
   static Result<BarSeries> read_file(const std::filesystem::path& path, std::string_view symbol,
-                                     Timeframe timeframe, const CancellationToken& token = {});
+                                     Timeframe timeframe, const CancellationToken& token = {},
+                                     CsvReadInfo* info = nullptr);
 
-  // Parses text in the store format (a file already in memory, e.g. one embedded in a binary) as
-  // the given series, exactly as read_file parses a file's contents: the symbol is validated,
-  // then rows are kept as they are; kParse errors name `source_name` and the line.
+  // Parses bar CSV text (a file already in memory, e.g. one embedded in a binary) as the given
+  // series, exactly as read_file parses a file's contents: the symbol is validated, then rows
+  // are kept as they are; kParse errors name `source_name` and the line.
   static Result<BarSeries> parse(std::string_view text, std::string_view source_name,
                                  std::string_view symbol, Timeframe timeframe,
-                                 const CancellationToken& token = {});
+                                 const CancellationToken& token = {},
+                                 CsvReadInfo* info = nullptr);
 
   // The series a file name `<SYMBOL>_<TF>.csv` stands for (valid symbol and timeframe, as list()
   // accepts them), with `path` set to the name as given; nullopt for any other name.
