@@ -4,7 +4,6 @@
 // SyntheticProvider::generate writes to a temp CSV first. Best of N runs on each side (pandas
 // times itself, leaving out interpreter start-up and imports). Targets: pandas / ktrdr >= 10x on
 // each file, and synthetic generation >= 5M bars/s.
-#include <stdlib.h>
 
 #include <CLI/CLI.hpp>
 #include <chrono>
@@ -13,10 +12,10 @@
 #include <limits>
 #include <optional>
 #include <string>
-#include <system_error>
 #include <vector>
 
 #include "baseline_command.hpp"
+#include "scratch_dir.hpp"
 #include "instrument.hpp"
 #include "ktrdr/sdk/csv_bar_store.hpp"
 #include "quality_checker.hpp"
@@ -38,25 +37,6 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// A fresh directory under the system temp dir, removed with its contents at scope exit.
-class ScratchDir {
- public:
-  ScratchDir() {
-    std::string pattern = (fs::temp_directory_path() / "ktrdr-bench-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  ~ScratchDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 // One file to run the pipeline on.
 struct Dataset {
@@ -165,7 +145,7 @@ int main(int argc, char** argv) {
   app.add_option("--data-dir", data_dir, "the shared real data (EURUSD_1h.csv)");
   CLI11_PARSE(app, argc, argv);
 
-  const ScratchDir scratch;
+  const ktrdr::bench::ScratchDir scratch("data_pipeline");
   double rate = 0.0;
   const ktrdr::BarSeries synthetic = synthetic_series(bars, runs, rate);
   if (auto saved = ktrdr::CsvBarStore(scratch.path()).save(synthetic); !saved.ok()) {

@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "baseline_command.hpp"
+#include "scratch_dir.hpp"
 #include "data_splitter.hpp"
 #include "feature_scaler.hpp"
 #include "ktrdr/sdk/cancellation_token.hpp"
@@ -68,25 +69,6 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// A directory of its own under the system temp dir, removed with its files.
-class ScratchDir {
- public:
-  ScratchDir() {
-    std::string pattern = (fs::temp_directory_path() / "strategy_pipeline.XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~ScratchDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 struct Settings {
   fs::path strategy;
@@ -167,13 +149,7 @@ kt::TrainerOptions reported_options(const Settings& settings, kt::TrainingProgre
 kt::TrainerProgressCallback reported_callback(kt::TrainingProgress& progress, double* spent) {
   return [&progress, spent](const kt::TrainerProgress& p) {
     const Clock::time_point begin = Clock::now();
-    progress.training({.epoch = static_cast<std::size_t>(p.current_epoch),
-                       .total_epochs = static_cast<std::size_t>(p.total_epochs),
-                       .batch = static_cast<std::size_t>(p.current_batch),
-                       .total_batches = static_cast<std::size_t>(p.total_batches),
-                       .train_loss = p.train_loss,
-                       .val_loss = p.val_loss,
-                       .val_accuracy = p.val_accuracy});
+    progress.training(p.epoch_progress());
     if (spent != nullptr) *spent += seconds_since(begin);
   };
 }
@@ -509,7 +485,7 @@ int main(int argc, char** argv) {
                   python.c_str());
       met = false;
     } else {
-      const ScratchDir scratch;
+      const ktrdr::bench::ScratchDir scratch("strategy_pipeline");
       // The same OpenBLAS as this process (preloaded, so it serves LibTorch's sgemm_ there
       // too), its thread count set before it initialises.
       const std::string environment =

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "baseline_command.hpp"
+#include "scratch_dir.hpp"
 #include "ktrdr/sdk/cancellation_token.hpp"
 #include "ktrdr/sdk/progress_renderer.hpp"
 #include "local_trainer.hpp"
@@ -99,25 +100,6 @@ kt::FeatureMatrix make_rows(std::int64_t rows, std::uint64_t seed) {
   return m;
 }
 
-// A directory of its own under the system temp dir, removed with its files.
-class ScratchDir {
- public:
-  ScratchDir() {
-    std::string pattern = (fs::temp_directory_path() / "train_mlp.XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~ScratchDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 bool write_raw(const fs::path& file, const void* data, std::size_t bytes) {
   std::ofstream out(file, std::ios::binary);
@@ -274,7 +256,7 @@ int main(int argc, char** argv) {
               kTargetPlainRatio);
 
   // Python: the same rows, written raw for numpy.fromfile.
-  const ScratchDir scratch;
+  const ktrdr::bench::ScratchDir scratch("train_mlp");
   const fs::path features = scratch.path() / "features.f32";
   const fs::path labels = scratch.path() / "labels.i64";
   if (!write_raw(features, data.values.data(), data.values.size() * sizeof(float)) ||

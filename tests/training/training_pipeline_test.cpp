@@ -37,6 +37,14 @@ std::string read_text(const fs::path& path) {
   return text.str();
 }
 
+// The comma-separated fields of one CSV line.
+std::vector<std::string> csv_fields(const std::string& line) {
+  std::vector<std::string> fields;
+  std::stringstream cells(line);
+  for (std::string cell; std::getline(cells, cell, ',');) fields.push_back(cell);
+  return fields;
+}
+
 // A TrainingManager with its own registry and executor; models go to a temp directory.
 struct Harness {
   Harness()
@@ -199,9 +207,7 @@ TEST_CASE("an SMA's fuzzy sets read close / SMA, and a feature constant over the
   std::stringstream lines(read_text(exported.result.at("files")[0].get_string("file").value()));
   std::string header;
   std::getline(lines, header);
-  std::vector<std::string> columns;
-  std::stringstream fields(header);
-  for (std::string name; std::getline(fields, name, ',');) columns.push_back(name);
+  const std::vector<std::string> columns = csv_fields(header);
   const auto column = [&](const std::string& name) {
     const auto at = std::find(columns.begin(), columns.end(), name);
     REQUIRE(at != columns.end());
@@ -215,18 +221,14 @@ TEST_CASE("an SMA's fuzzy sets read close / SMA, and a feature constant over the
     std::string line;
     std::getline(bars, line);
     while (std::getline(bars, line)) {
-      std::vector<std::string> f;
-      std::stringstream cells(line);
-      for (std::string cell; std::getline(cells, cell, ',');) f.push_back(cell);
+      const std::vector<std::string> f = csv_fields(line);
       closes[f[0]] = std::stod(f[4]);
     }
   }
   std::size_t checked = 0;
   std::size_t nonzero = 0;
   for (std::string line; std::getline(lines, line);) {
-    std::vector<std::string> f;
-    std::stringstream cells(line);
-    for (std::string cell; std::getline(cells, cell, ',');) f.push_back(cell);
+    const std::vector<std::string> f = csv_fields(line);
     REQUIRE(closes.contains(f[0]));
     const double ratio = closes.at(f[0]) / std::stod(f[sma]);
     const double expected = ratio <= 0.97 || ratio >= 1.0 ? 0.0

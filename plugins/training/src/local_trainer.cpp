@@ -233,6 +233,16 @@ torch::Tensor flatten_parameters(torch::nn::Module& module) {
   return flat;
 }
 
+EpochProgress TrainerProgress::epoch_progress() const {
+  return {.epoch = static_cast<std::size_t>(current_epoch),
+          .total_epochs = static_cast<std::size_t>(total_epochs),
+          .batch = static_cast<std::size_t>(current_batch),
+          .total_batches = static_cast<std::size_t>(total_batches),
+          .train_loss = train_loss,
+          .val_loss = val_loss,
+          .val_accuracy = val_accuracy};
+}
+
 Json EpochMetrics::to_json() const {
   Json json = Json::object();
   json.set("epoch", epoch);

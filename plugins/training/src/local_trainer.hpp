@@ -29,6 +29,7 @@
 #include "mlp_model.hpp"
 #include "strategy.hpp"
 #include "thread_budget.hpp"
+#include "training_progress.hpp"
 
 namespace ktrdr::training {
 
@@ -47,8 +48,7 @@ struct EpochMetrics {
 };
 
 // Handed to the progress callback every `progress_interval_batches` batches and after each
-// epoch's last batch, on the training thread. (Its fields map one to one onto
-// training_progress.hpp's EpochProgress, which feeds the operation's ProgressReporter.)
+// epoch's last batch, on the training thread.
 struct TrainerProgress {
   int current_epoch = 0;           // 1-based
   int total_epochs = 0;            // as configured; early stopping may end the run before
@@ -58,6 +58,9 @@ struct TrainerProgress {
   double train_loss = 0.0;         // mean loss of this epoch's rows trained so far
   std::optional<double> val_loss;  // of the last completed epoch; absent before the first
   std::optional<double> val_accuracy;
+
+  // As training_progress.hpp's EpochProgress, which feeds the operation's ProgressReporter.
+  EpochProgress epoch_progress() const;
 };
 using TrainerProgressCallback = std::function<void(const TrainerProgress&)>;
 // After each epoch, on the training thread, with the model as that epoch left it (eval mode).

@@ -138,13 +138,7 @@ Json run_training(OperationContext& context, const TrainingRequest& request) {
                      }});
   TrainingResult trained =
       value_or_throw(trainer.train(train, validation, token, [&progress](const TrainerProgress& p) {
-        progress.training({.epoch = static_cast<std::size_t>(p.current_epoch),
-                           .total_epochs = static_cast<std::size_t>(p.total_epochs),
-                           .batch = static_cast<std::size_t>(p.current_batch),
-                           .total_batches = static_cast<std::size_t>(p.total_batches),
-                           .train_loss = p.train_loss,
-                           .val_loss = p.val_loss,
-                           .val_accuracy = p.val_accuracy});
+        progress.training(p.epoch_progress());
       }));
   check_finite(trained);
 
