@@ -1,9 +1,11 @@
 #include "csv_archive_provider.hpp"
 
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <string>
 #include <thread>
 #include <vector>
@@ -309,4 +311,72 @@ TEST_CASE("csv-archive health, pacing limits and cancellation", "[data][provider
           ErrorCode::kCancelled);
     CHECK(provider.pacing_limits(source.token()).error().code == ErrorCode::kCancelled);
   }
+}
+
+TEST_CASE("csv-archive reports each duplicate timestamp of a real vendor file, with its lines",
+          "[data][providers][source]") {
+  // The SPY 1h anomaly file (PROVENANCE.md): rows that share a timestamp.
+  const std::filesystem::path original =
+      std::filesystem::path(KTRDR_SHARED_DATA_DIR) / "anomalies" / "SPY_1h__gcfc.csv";
+  const TempDir dir;
+  std::filesystem::copy_file(original, dir.path() / "SPY_1h.csv");
+
+  // Independently: each timestamp's lines and their texts, straight from the file.
+  std::map<std::string, std::vector<std::pair<std::size_t, std::string>>> by_timestamp;
+  std::ifstream in(original);
+  std::string line;
+  std::size_t number = 0;
+  std::size_t rows = 0;
+  while (std::getline(in, line)) {
+    if (++number == 1 || line.empty()) continue;
+    ++rows;
+    const auto comma = line.find(',');
+    by_timestamp[line.substr(0, comma)].emplace_back(number, line.substr(comma));
+  }
+  std::size_t duplicated = 0, conflicting = 0, dropped = 0;
+  std::vector<std::size_t> first_lines;
+  for (const auto& [timestamp, found] : by_timestamp) {
+    if (found.size() < 2) continue;
+    ++duplicated;
+    dropped += found.size() - 1;
+    conflicting += std::any_of(found.begin(), found.end(),
+                               [&](const auto& row) { return row.second != found[0].second; });
+    if (first_lines.empty()) {
+      for (const auto& row : found) first_lines.push_back(row.first);
+    }
+  }
+  REQUIRE(duplicated > 0);
+
+  CsvArchiveProvider provider({.directory = dir.path()});
+  const auto report = provider.source_report("SPY", Timeframe::k1h, {});
+  REQUIRE(report.ok());
+  REQUIRE(report->has_value());
+  const SourceReport& spy = **report;
+  CHECK(spy.source == "csv-archive " + (dir.path() / "SPY_1h.csv").string());
+  CHECK(spy.rows == rows);
+  CHECK(spy.duplicate_timestamps == duplicated);
+  CHECK(spy.conflicting_timestamps == conflicting);
+  CHECK(spy.rows_dropped == dropped);
+  REQUIRE(!spy.duplicates.empty());
+  CHECK(spy.duplicates.front().lines == first_lines);
+  CHECK(spy.duplicates.front().kept_line == first_lines.back());
+  // The bars served are the rows kept.
+  const auto head = provider.head_timestamp("SPY", Timeframe::k1h, {});
+  REQUIRE(head.ok());
+  const auto bars = provider.historical(
+      {"SPY", Timeframe::k1h, *head, *head + std::chrono::days(30)}, {});
+  REQUIRE(bars.ok());
+  CHECK(bars->is_sorted());
+}
+
+TEST_CASE("csv-archive's report of a clean file finds nothing; an unknown symbol is IB 200",
+          "[data][providers][source]") {
+  CsvArchiveProvider provider = shared_archive();
+  const auto report = provider.source_report("AAPL", Timeframe::k1h, {});
+  REQUIRE(report.ok());
+  REQUIRE(report->has_value());
+  CHECK((*report)->rows == 3299);
+  CHECK((*report)->duplicate_timestamps == 0);
+  CHECK((*report)->warnings().empty());
+  CHECK(ib_code_of(provider.source_report("NOPE", Timeframe::k1h, {}).error()) == "200");
 }

@@ -4,12 +4,15 @@
 #include "data_load.hpp"
 
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <sstream>
 
+#include "csv_archive_provider.hpp"
 #include "data_config.hpp"
 #include "data_manager.hpp"
+#include "data_progress_renderer.hpp"
 #include "data_validation.hpp"
 #include "fake_bar_provider.hpp"
 #include "ib_error.hpp"
@@ -42,8 +45,9 @@ std::string read_bytes(const std::filesystem::path& path) {
 // A DataManager over the shared archive, with its store in a temp directory.
 struct Harness {
   explicit Harness(std::string pacing = "unlimited", std::uint32_t speedup = 1,
-                   std::map<std::string, std::string> env = {})
-      : config(make_config(store_dir.path(), std::move(pacing), speedup)),
+                   std::map<std::string, std::string> env = {},
+                   std::filesystem::path archive = KTRDR_SHARED_DATA_DIR)
+      : config(make_config(store_dir.path(), std::move(archive), std::move(pacing), speedup)),
         executor(std::make_unique<ThreadPoolExecutor>(1)),
         manager({&registry, executor.get()}, config,
                 [env = std::move(env)](const std::string& name) -> std::optional<std::string> {
@@ -53,11 +57,11 @@ struct Harness {
                 }) {}
   ~Harness() { executor.reset(); }
 
-  static DataConfig make_config(const std::filesystem::path& dir, std::string pacing,
-                                std::uint32_t speedup) {
+  static DataConfig make_config(const std::filesystem::path& dir, std::filesystem::path archive,
+                                std::string pacing, std::uint32_t speedup) {
     DataConfig config;
     config.data_dir = dir;
-    config.csv_archive.directory = std::filesystem::path(KTRDR_SHARED_DATA_DIR);
+    config.csv_archive.directory = std::move(archive);
     config.csv_archive.pacing = std::move(pacing);
     config.pacing_speedup = speedup;
     return config;
@@ -86,6 +90,26 @@ struct Harness {
   OperationRegistry registry;
   std::unique_ptr<ThreadPoolExecutor> executor;
   DataManager manager;
+};
+
+// The IB host service over a harness's csv-archive provider, served on loopback while it lives.
+struct ServedArchive {
+  explicit ServedArchive(const Harness& local)
+      : service(local.config.make_provider("csv-archive").value(), local.config.make_clock()) {
+    for (const RouteSpec& route : service.routes()) {
+      server.route(route.method, route.pattern, route.handler, route.requires_auth, route.quick);
+    }
+    REQUIRE(server.start().ok());
+  }
+  ~ServedArchive() { server.stop(); }
+
+  // The environment that routes a Harness's loads through this service.
+  std::map<std::string, std::string> routing_env() const {
+    return {{"USE_IB_HOST_SERVICE", "true"}, {"IB_HOST_SERVICE_URL", server.url()}};
+  }
+
+  IbHostService service;
+  HostService server{HostServiceOptions{}};
 };
 
 Json load_params(const char* symbol, const char* tf, const char* mode, const char* start,
@@ -444,15 +468,8 @@ TEST_CASE(
   // The IB host service over the same archive, with IB's pacing on a clock 4x real time (faster,
   // and the client's 5 % margin on the 2 s rule shrinks below loopback jitter on a busy machine).
   Harness local("ib", 4);
-  IbHostService service(local.config.make_provider("csv-archive").value(),
-                        local.config.make_clock());
-  HostService server({});
-  for (const RouteSpec& route : service.routes()) {
-    server.route(route.method, route.pattern, route.handler, route.requires_auth, route.quick);
-  }
-  REQUIRE(server.start().ok());
-  Harness remote("ib", 4,
-                 {{"USE_IB_HOST_SERVICE", "true"}, {"IB_HOST_SERVICE_URL", server.url()}});
+  const ServedArchive served(local);
+  Harness remote("ib", 4, served.routing_env());
 
   const Json params = load_params("EURUSD", "1h", "tail", "2020-01-01", "2020-09-01");
   const auto here = local.load(params);
@@ -478,6 +495,82 @@ TEST_CASE(
     INFO(field);
     CHECK(here.progress.context.at(field) == there.progress.context.at(field));
   }
-  CHECK(service.stats().get_int("pacing_violations") == 0);
-  server.stop();
+  CHECK(served.service.stats().get_int("pacing_violations") == 0);
+}
+
+TEST_CASE(
+    "a load from a vendor file with duplicate timestamps reports each one, locally and through "
+    "the IB host service",
+    "[data][load][source]") {
+  // The SPY 1h anomaly file (PROVENANCE.md) as a vendor archive's file.
+  const test::TempDir archive;
+  std::filesystem::copy_file(
+      std::filesystem::path(KTRDR_SHARED_DATA_DIR) / "anomalies" / "SPY_1h__gcfc.csv",
+      archive.path() / "SPY_1h.csv");
+  const auto expected =
+      CsvArchiveProvider({.directory = archive.path()}).source_report("SPY", Timeframe::k1h, {});
+  REQUIRE(expected.ok());
+  REQUIRE(expected->has_value());
+  REQUIRE((*expected)->rows_dropped > 0);
+
+  Harness local("unlimited", 1, {}, archive.path());
+  const Json params = load_params("SPY", "1h", "tail", "2022-08-01", "2022-09-01");
+  const auto here = local.load(params);
+  REQUIRE(here.state == OperationState::kCompleted);
+  const Json sources = here.result.at("sources");
+  REQUIRE(sources.size() == 1);  // no store file yet
+  CHECK(sources[0] == (*expected)->to_json());
+  const auto dropped = std::to_string((*expected)->rows_dropped) + " row(s) dropped";
+  CHECK(std::any_of(here.warnings.begin(), here.warnings.end(), [&](const std::string& w) {
+    return w.find(dropped) != std::string::npos && w.find("SPY_1h.csv") != std::string::npos;
+  }));
+  CHECK_THAT(DataProgressRenderer().render_result(here.result),
+             Contains("duplicate timestamps") && Contains(std::to_string((*expected)->rows_dropped) + " rows dropped"));
+
+  // The same report through the IB host service.
+  {
+    const ServedArchive served(local);
+    Harness remote("unlimited", 1, served.routing_env());
+    const auto there = remote.load(params);
+    REQUIRE(there.state == OperationState::kCompleted);
+    CHECK(there.result.at("sources") == sources);
+  }
+
+  // Loaded again: the store's file, written by the load, holds one row per timestamp.
+  const auto again = local.load(params);
+  REQUIRE(again.state == OperationState::kCompleted);
+  REQUIRE(again.result.at("sources").size() == 2);
+  const Json store = again.result.at("sources")[1];
+  CHECK(store.get_string("source") ==
+        "store " + (local.store_dir.path() / "SPY_1h.csv").string());
+  CHECK(store.get_int("duplicate_timestamps") == 0);
+}
+
+TEST_CASE("a store file with duplicate rows and naive timestamps is reported, not rewritten, by "
+          "a local load",
+          "[data][load][source]") {
+  Harness h;
+  const auto file = h.store_dir.path() / "AAPL_1h.csv";
+  const std::string bytes =
+      "Date,Open,High,Low,Close,Volume\n"
+      "2024-03-01 14:30:00,1,1,1,1,1\n"
+      "2024-03-01 15:30:00,2,2,2,2,2\n"
+      "2024-03-01 14:30:00,1,1,1,1,5\n";
+  {
+    std::ofstream out(file, std::ios::binary);
+    out << bytes;
+  }
+  const auto local = h.load(load_params("AAPL", "1h", "local", nullptr, nullptr));
+  REQUIRE(local.state == OperationState::kCompleted);
+  const Json sources = local.result.at("sources");
+  REQUIRE(sources.size() == 1);
+  const Json store = sources[0];
+  CHECK(store.get_bool("naive_timestamps") == true);
+  CHECK(store.get_int("duplicate_timestamps") == 1);
+  CHECK(store.get_int("conflicting_timestamps") == 1);
+  CHECK(store.at("duplicates")[0].get_int("kept_line") == 4);
+  REQUIRE(local.warnings.size() >= 2);
+  CHECK_THAT(local.warnings[0], Contains("read as UTC"));
+  CHECK_THAT(local.warnings[1], Contains("on lines 2 4 (line 4 kept)"));
+  CHECK(read_bytes(file) == bytes);
 }

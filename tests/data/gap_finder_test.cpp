@@ -1,5 +1,6 @@
 #include "gap_finder.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <string>
@@ -16,8 +17,8 @@ using std::chrono::sys_seconds;
 
 namespace {
 
-GapReport find(const BarSeries& series, Market market) {
-  const GapFinder finder(TradingCalendar::create(market).value());
+GapReport find(const BarSeries& series, Market market, GapFinderOptions options = {}) {
+  const GapFinder finder(TradingCalendar::create(market).value(), std::move(options));
   Result<GapReport> report = finder.find_gaps(series);
   REQUIRE(report.ok());
   return std::move(report).value();
@@ -100,7 +101,97 @@ TEST_CASE("EURUSD 1h has one real gap, holidays and late week opens are expected
     CHECK(run.missing_bars == 1);
     CHECK(std::chrono::weekday{std::chrono::floor<std::chrono::days>(run.from)} ==
           std::chrono::Sunday);
+    // New York opens at 21:00Z (EDT) while Athens is still (or again) on EET: 00:00 is 22:00Z.
+    CHECK(run.from - std::chrono::floor<std::chrono::days>(run.from) == 21h);
+    CHECK(run.to - run.from == 1h);
   }
+}
+
+namespace {
+
+bool has_bar(const BarSeries& series, sys_seconds t) {
+  return std::find(series.timestamps().begin(), series.timestamps().end(), t) !=
+         series.timestamps().end();
+}
+
+// The runs of `report` (gaps and expected closures) that start at `from`.
+std::vector<GapRun> runs_from(const GapReport& report, sys_seconds from) {
+  std::vector<GapRun> out;
+  for (const auto* runs : {&report.gaps, &report.expected_closures}) {
+    for (const GapRun& run : *runs) {
+      if (run.from == from) out.push_back(run);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("EURUSD 1h: a week's missing first bar is a gap unless it precedes 00:00 Athens",
+          "[data][gaps]") {
+  const BarSeries full = read_shared("EURUSD_1h.csv", "EURUSD", Timeframe::k1h);
+  const GapReport clean = find(full, Market::kFx);
+  REQUIRE(clean.gaps.size() == 1);
+
+  SECTION("a normal week (17:00 New York = 00:00 Athens): its missing first bar is a real gap") {
+    // The week of 2021-01-10 opens at 22:00Z in both zones; the vendor's file has that bar.
+    const sys_seconds open = at("2021-01-10T22:00:00Z");
+    REQUIRE(has_bar(full, open));
+    const GapReport report = find(without(full, open, open + 1h), Market::kFx);
+    REQUIRE(report.gaps.size() == 2);
+    CHECK(runs_from(report, open) ==
+          std::vector<GapRun>{GapRun{open, open + 1h, 1, GapClass::kIntraday}});
+    CHECK(report.missing_bars == 2);
+    CHECK(count_class(report.expected_closures, GapClass::kVendorWeekOpen) == 25);
+    CHECK(report.expected_closure_bars == clean.expected_closure_bars);
+  }
+  SECTION("a DST-mismatch week: 21:00Z is the vendor's late open, a missing 22:00Z is a gap") {
+    // 2021-03-14: New York on EDT opens at 21:00Z, Athens on EET at 22:00Z. The vendor's file
+    // lacks 21:00Z and has 22:00Z.
+    const sys_seconds ny_open = at("2021-03-14T21:00:00Z");
+    const sys_seconds athens_midnight = at("2021-03-14T22:00:00Z");
+    REQUIRE_FALSE(has_bar(full, ny_open));
+    REQUIRE(has_bar(full, athens_midnight));
+    CHECK(runs_from(clean, ny_open) ==
+          std::vector<GapRun>{GapRun{ny_open, athens_midnight, 1, GapClass::kVendorWeekOpen}});
+
+    const GapReport report =
+        find(without(full, athens_midnight, athens_midnight + 1h), Market::kFx);
+    CHECK(runs_from(report, ny_open) ==
+          std::vector<GapRun>{GapRun{ny_open, athens_midnight, 1, GapClass::kVendorWeekOpen}});
+    REQUIRE(report.gaps.size() == 2);
+    CHECK(
+        runs_from(report, athens_midnight) ==
+        std::vector<GapRun>{GapRun{athens_midnight, athens_midnight + 1h, 1, GapClass::kIntraday}});
+    CHECK(count_class(report.expected_closures, GapClass::kVendorWeekOpen) == 25);
+  }
+  SECTION("an empty zone excuses no late week open: the 25 become gaps") {
+    GapFinderOptions options;
+    options.vendor_week_open_zone = "";
+    const GapReport report = find(full, Market::kFx, options);
+    CHECK(count_class(report.expected_closures, GapClass::kVendorWeekOpen) == 0);
+    CHECK(count_class(report.expected_closures, GapClass::kFxHoliday) == 14);
+    REQUIRE(report.gaps.size() == 26);
+    CHECK(report.missing_bars == 26);
+    CHECK(report.expected_closure_bars == clean.expected_closure_bars - 25);
+    CHECK(runs_from(report, at("2021-03-14T21:00:00Z")) ==
+          std::vector<GapRun>{GapRun{at("2021-03-14T21:00:00Z"), at("2021-03-14T22:00:00Z"), 1,
+                                     GapClass::kIntraday}});
+  }
+}
+
+TEST_CASE("an unknown vendor week-open zone fails find_gaps with kInvalidArgument",
+          "[data][gaps]") {
+  GapFinderOptions options;
+  options.vendor_week_open_zone = "Europe/Atlantis";
+  const GapFinder finder(TradingCalendar::create(Market::kFx).value(), options);
+  BarSeries series("EURUSD", Timeframe::k1h);
+  series.append(Bar{at("2024-01-08T10:00:00Z"), 1, 1, 1, 1, 1});
+  const Result<GapReport> report = finder.find_gaps(series);
+  REQUIRE_FALSE(report.ok());
+  CHECK(report.error().code == ErrorCode::kInvalidArgument);
+  CHECK(report.error().message.find("Europe/Atlantis") != std::string::npos);
+  CHECK(report.error().get("field") == "vendor_week_open_zone");
 }
 
 TEST_CASE("MSFT and NVDA 1h: closing-print bars are unexpected, one real hole is a gap",

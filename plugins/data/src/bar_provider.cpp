@@ -13,6 +13,11 @@ Error malformed(std::string_view field, std::string_view why) {
 
 }  // namespace
 
+Result<std::optional<SourceReport>> BarProvider::source_report(std::string_view, Timeframe,
+                                                               const CancellationToken&) {
+  return std::optional<SourceReport>();
+}
+
 Json ContractInfo::to_json() const {
   std::vector<std::string> names;
   names.reserve(timeframes.size());

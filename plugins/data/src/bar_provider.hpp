@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,6 +17,7 @@
 #include "ktrdr/sdk/json.hpp"
 #include "ktrdr/sdk/result.hpp"
 #include "ktrdr/sdk/timeframe.hpp"
+#include "source_report.hpp"
 
 namespace ktrdr::data {
 
@@ -70,6 +72,13 @@ class BarProvider {
   // cancelled (also in flight); a host-service provider adds the transport's errors.
   virtual Result<BarSeries> historical(const HistoricalRequest& request,
                                        const CancellationToken& token) = 0;
+
+  // What the provider's source file of the series showed beyond its bars: duplicate timestamps,
+  // naive timestamps (source_report.hpp). Nullopt for a provider without source files, which
+  // the default is. Errors as head_timestamp.
+  virtual Result<std::optional<SourceReport>> source_report(std::string_view symbol,
+                                                            Timeframe timeframe,
+                                                            const CancellationToken& token);
 
   // {"ok": bool, …details} for /health: is the provider's source reachable?
   virtual Json health() = 0;

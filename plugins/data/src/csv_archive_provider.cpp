@@ -48,7 +48,8 @@ Result<std::chrono::sys_seconds> CsvArchiveProvider::head_timestamp(
   if (auto valid = validate_symbol(symbol); !valid) return std::move(valid).error();
   auto series = load(symbol, timeframe, token);
   if (!series) return std::move(series).error();
-  if ((*series)->empty()) {
+  const BarSeries& bars = (*series)->bars;
+  if (bars.empty()) {
     return make_ib_error(IbErrorKind::kNoData,
                          "the " + std::string(symbol) + " " + std::string(to_string(timeframe)) +
                              " file of " + name() + " " + source() + " holds no bars",
@@ -56,7 +57,7 @@ Result<std::chrono::sys_seconds> CsvArchiveProvider::head_timestamp(
                           {"timeframe", std::string(to_string(timeframe))},
                           {"source", source()}});
   }
-  return (*series)->timestamps().front();
+  return bars.timestamps().front();
 }
 
 Result<BarSeries> CsvArchiveProvider::historical(const HistoricalRequest& request,
@@ -65,10 +66,19 @@ Result<BarSeries> CsvArchiveProvider::historical(const HistoricalRequest& reques
   if (auto valid = check_historical_request(request); !valid) return std::move(valid).error();
   auto series = load(request.symbol, request.timeframe, token);
   if (!series) return std::move(series).error();
-  BarSeries bars = (*series)->slice(request.from, request.to);
+  BarSeries bars = (*series)->bars.slice(request.from, request.to);
   if (bars.empty()) return no_bars_in_range(request, name() + " " + source());
   if (token.is_cancelled()) return provider_cancelled(name(), "historical request", token);
   return bars;
+}
+
+Result<std::optional<SourceReport>> CsvArchiveProvider::source_report(
+    std::string_view symbol, Timeframe timeframe, const CancellationToken& token) {
+  if (token.is_cancelled()) return provider_cancelled(name(), "source report", token);
+  if (auto valid = validate_symbol(symbol); !valid) return std::move(valid).error();
+  auto series = load(symbol, timeframe, token);
+  if (!series) return std::move(series).error();
+  return std::optional<SourceReport>((*series)->report);
 }
 
 Json CsvArchiveProvider::health() {
@@ -124,7 +134,7 @@ Result<std::vector<CsvArchiveProvider::ArchiveFile>> CsvArchiveProvider::files_o
   return files;
 }
 
-Result<std::shared_ptr<const BarSeries>> CsvArchiveProvider::load(std::string_view symbol,
+Result<std::shared_ptr<const CsvArchiveProvider::LoadedSeries>> CsvArchiveProvider::load(std::string_view symbol,
                                                                   Timeframe timeframe,
                                                                   const CancellationToken& token) {
   SeriesKey key{std::string(symbol), timeframe};
@@ -149,7 +159,8 @@ Result<std::shared_ptr<const BarSeries>> CsvArchiveProvider::load(std::string_vi
                           {"timeframe", std::string(to_string(timeframe))},
                           {"source", source()}});
   }
-  auto parsed = parse(*file, token);
+  CsvReadInfo info;
+  auto parsed = parse(*file, token, info);
   if (!parsed && token.is_cancelled()) {
     return provider_cancelled(name(), "loading " + key.first, token);
   }
@@ -159,20 +170,26 @@ Result<std::shared_ptr<const BarSeries>> CsvArchiveProvider::load(std::string_vi
   if (auto ok = merged.merge(*parsed); !ok) return std::move(ok).error();
   if (token.is_cancelled()) return provider_cancelled(name(), "loading " + key.first, token);
 
-  auto loaded = std::make_shared<const BarSeries>(std::move(merged));
+  auto loaded = std::make_shared<const LoadedSeries>(
+      LoadedSeries{std::move(merged), examine_source(name() + " " + label(*file), *parsed, info)});
   const std::lock_guard lock(mutex_);
   // A concurrent first load may have won; both parsed the same file, so either copy serves.
   return cache_.try_emplace(std::move(key), std::move(loaded)).first->second;
 }
 
+std::string CsvArchiveProvider::label(const ArchiveFile& file) const {
+  return options_.directory ? file.series.path.string() : "embedded:" + file.series.path.string();
+}
+
 Result<BarSeries> CsvArchiveProvider::parse(const ArchiveFile& file,
-                                            const CancellationToken& token) const {
+                                            const CancellationToken& token,
+                                            CsvReadInfo& info) const {
   const StoredSeries& series = file.series;
   if (options_.directory) {
-    return CsvBarStore::read_file(series.path, series.symbol, series.timeframe, token);
+    return CsvBarStore::read_file(series.path, series.symbol, series.timeframe, token, &info);
   }
-  return CsvBarStore::parse(file.embedded, "embedded:" + series.path.string(), series.symbol,
-                            series.timeframe, token);
+  return CsvBarStore::parse(file.embedded, label(file), series.symbol, series.timeframe, token,
+                            &info);
 }
 
 }  // namespace ktrdr::data

@@ -1,6 +1,7 @@
 // CsvArchiveProvider ("csv-archive"): IB-like bars (bar_provider.hpp) from a vendor archive — a
 // directory of `<SYMBOL>_<TF>.csv` store-format files, or the embedded sample — each file parsed
-// once, on first use, and kept sorted with one bar per timestamp. Thread-safe.
+// once, on first use, and kept sorted with one bar per timestamp, with the report of what the
+// file held beyond that (duplicate rows, naive timestamps). Thread-safe.
 #pragma once
 
 #include <chrono>
@@ -40,10 +41,13 @@ class CsvArchiveProvider final : public BarProvider {
   Result<std::chrono::sys_seconds> head_timestamp(std::string_view symbol, Timeframe timeframe,
                                                   const CancellationToken& token) override;
   // The file's bars in [from, to); a file with disorder or duplicate timestamps is served
-  // sorted, one bar per timestamp, the last row winning. Errors as head_timestamp, plus IB 321
-  // and IB 162 as bar_provider.hpp says.
+  // sorted, one bar per timestamp, the last row winning (source_report says which rows went).
+  // Errors as head_timestamp, plus IB 321 and IB 162 as bar_provider.hpp says.
   Result<BarSeries> historical(const HistoricalRequest& request,
                                const CancellationToken& token) override;
+  // The file's report, its source named "csv-archive <file>". Errors as head_timestamp.
+  Result<std::optional<SourceReport>> source_report(std::string_view symbol, Timeframe timeframe,
+                                                    const CancellationToken& token) override;
   // {"ok", "source": the directory or "embedded", "series": files in the archive}, plus
   // "error" when ok is false (the directory is missing or unreadable).
   Json health() override;
@@ -58,20 +62,29 @@ class CsvArchiveProvider final : public BarProvider {
     std::string_view embedded;  // the embedded file's bytes (embedded source only)
   };
   using SeriesKey = std::pair<std::string, Timeframe>;
+  // One file, parsed: its bars merged, and its report.
+  struct LoadedSeries {
+    BarSeries bars;
+    SourceReport report;
+  };
 
   // The archive's files, sorted by symbol then timeframe.
   Result<std::vector<ArchiveFile>> files() const;
   // The files of `symbol`; IB 200 when there are none.
   Result<std::vector<ArchiveFile>> files_of(std::string_view symbol) const;
   // The parsed, merged series (from the cache after the first load).
-  Result<std::shared_ptr<const BarSeries>> load(std::string_view symbol, Timeframe timeframe,
+  Result<std::shared_ptr<const LoadedSeries>> load(std::string_view symbol, Timeframe timeframe,
                                                 const CancellationToken& token);
-  // The file's rows; stops with a kCancelled error once `token` is cancelled.
-  Result<BarSeries> parse(const ArchiveFile& file, const CancellationToken& token) const;
+  // The file's path, or "embedded:<name>".
+  std::string label(const ArchiveFile& file) const;
+  // The file's rows, and what the read learned in `info`; stops with a kCancelled error once
+  // `token` is cancelled.
+  Result<BarSeries> parse(const ArchiveFile& file, const CancellationToken& token,
+                          CsvReadInfo& info) const;
 
   const CsvArchiveOptions options_;
   std::mutex mutex_;
-  std::map<SeriesKey, std::shared_ptr<const BarSeries>> cache_;  // GUARDED_BY(mutex_)
+  std::map<SeriesKey, std::shared_ptr<const LoadedSeries>> cache_;  // GUARDED_BY(mutex_)
 };
 
 }  // namespace ktrdr::data

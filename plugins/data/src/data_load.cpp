@@ -110,6 +110,7 @@ struct LoadFigures {
   std::vector<GapRun> gaps_left;
   std::vector<std::string> gap_reasons;
   std::optional<QualityReport> quality;
+  std::vector<SourceReport> sources;  // the provider's source file, then the store's file
 
   Json to_json() const {
     Json range_json = Json::object();
@@ -135,6 +136,9 @@ struct LoadFigures {
         .set("filled", gaps_found > gaps_left.size() ? gaps_found - gaps_left.size() : 0)
         .set("left", gaps_left.size())
         .set("left_details", left);
+
+    Json source_json = Json::array();
+    for (const SourceReport& source : sources) source_json.push_back(source.to_json());
 
     const Json job_json = jobs.to_json();
     Json quality_json = Json::object();
@@ -166,6 +170,7 @@ struct LoadFigures {
         .set("pacing_waited_seconds", job_json.at("pacing_waited_seconds"))
         .set("saves", saves)
         .set("quality", quality_json)
+        .set("sources", source_json)
         .set("duration_seconds",
              std::chrono::duration<double>(Clock::now() - started).count());
     return result;
@@ -244,14 +249,27 @@ Json DataLoad::run(OperationContext& context) {
     instrument = contract.instrument;
   }
 
+  // What a source file holds beyond its bars is reported, never dropped silently.
+  const auto report_source = [&](SourceReport report) {
+    for (const std::string& warning : report.warnings()) context.add_warning(warning);
+    figures.sources.push_back(std::move(report));
+  };
+
   progress.enter(LoadStep::kHeadTimestamp);
-  if (fetches) figures.head = value_or_fail(adapter_->head_timestamp(symbol, tf, token));
+  if (fetches) {
+    figures.head = value_or_fail(adapter_->head_timestamp(symbol, tf, token));
+    if (auto report = value_or_fail(adapter_->source_report(symbol, tf, token))) {
+      report_source(std::move(*report));
+    }
+  }
 
   // The store's series, sorted with one bar per timestamp (a load never keeps a file's duplicates).
   progress.enter(LoadStep::kReadStore);
   BarSeries series(symbol, tf);
-  if (auto stored = store.read(symbol, tf, token)) {
+  CsvReadInfo read_info;
+  if (auto stored = store.read(symbol, tf, token, &read_info)) {
     figures.rows_before = stored->size();
+    report_source(examine_source("store " + figures.file, *stored, read_info));
     ok_or_fail(series.merge(*stored));
   } else if (stored.error().code != ErrorCode::kNotFound) {
     fail(std::move(stored).error());

@@ -47,6 +47,17 @@ std::string load_summary(const Json& result) {
   }
   text += "\n  quality: " + count(quality, "error") + " errors, " + count(quality, "warning") +
           " warnings, " + count(quality, "info") + " info";
+  const Json sources = result.at("sources");
+  for (std::size_t i = 0; i < sources.size(); ++i) {
+    const Json source = sources[i];
+    const bool naive = source.get_bool("naive_timestamps").value_or(false);
+    if (source.get_int("duplicate_timestamps").value_or(0) == 0 && !naive) continue;
+    text += "\n  source " + source.get_string("source").value_or("") + ": " +
+            count(source, "duplicate_timestamps") + " duplicate timestamps (" +
+            count(source, "conflicting_timestamps") + " conflicting), " +
+            count(source, "rows_dropped") + " rows dropped" +
+            (naive ? ", timestamps without a zone read as UTC" : "");
+  }
   return text;
 }
 

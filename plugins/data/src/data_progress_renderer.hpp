@@ -13,7 +13,8 @@ class DataProgressRenderer final : public ProgressRenderer {
   // "Validating 2/5 series · EURUSD 1h".
   std::string render_message(const ProgressState& state) const override;
   // A load: "AAPL 1h: 3,299 bars (+1,200 fetched in 4 segments, 4 requests) → data/AAPL_1h.csv",
-  // then the gaps, failed segments and quality lines. A validation: one line per series.
+  // then the gaps, failed segments and quality lines, and a line per source file with duplicate
+  // or naive timestamps. A validation: one line per series.
   std::string render_result(const Json& result) const override;
 };
 

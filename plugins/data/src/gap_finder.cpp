@@ -72,10 +72,12 @@ std::vector<sys_seconds> distinct_sorted(const BarSeries& series, sys_seconds fr
 // The classifier of missing bars, with what it needs to know about the expected bars around them.
 class Classifier {
  public:
-  Classifier(const TradingCalendar& calendar, const GapFinderOptions& options, seconds timeframe,
-             const BarAlignment& alignment, const std::vector<sys_seconds>& expected)
+  Classifier(const TradingCalendar& calendar, const GapFinderOptions& options,
+             const TimeZone* week_open_zone, seconds timeframe, const BarAlignment& alignment,
+             const std::vector<sys_seconds>& expected)
       : calendar_(calendar),
         options_(options),
+        week_open_zone_(week_open_zone),
         timeframe_(timeframe),
         alignment_(alignment),
         expected_(expected),
@@ -102,8 +104,11 @@ class Classifier {
     }
     if (calendar_.market() != Market::kFx) return std::nullopt;
     if (options_.fx_holidays_expected && is_fx_holiday(at->day)) return GapClass::kFxHoliday;
+    // The vendor opens the week at the first midnight of its zone at or after the session open:
+    // the missing bars before it, from the open on, are its late open.
+    if (week_open_zone_ == nullptr) return std::nullopt;
     const bool week_open = !calendar_.is_trading_day(year_month_day{sys_days{at->day} - days{1}});
-    if (week_open && t < at->session.open + options_.vendor_week_open_tolerance) {
+    if (week_open && t < week_open_zone_->midnight_at_or_after(at->session.open)) {
       const bool first_of_session = i == 0 ? true : expected_[i - 1] < at->session.open;
       if (first_of_session || previous == GapClass::kVendorWeekOpen) {
         return GapClass::kVendorWeekOpen;
@@ -139,6 +144,7 @@ class Classifier {
 
   const TradingCalendar& calendar_;
   const GapFinderOptions& options_;
+  const TimeZone* week_open_zone_;  // nullptr: no vendor week open is excused
   seconds timeframe_;
   const BarAlignment& alignment_;
   const std::vector<sys_seconds>& expected_;
@@ -208,11 +214,20 @@ Json GapReport::to_json() const {
 }
 
 GapFinder::GapFinder(TradingCalendar calendar, GapFinderOptions options)
-    : calendar_(std::move(calendar)), options_(options) {}
+    : calendar_(std::move(calendar)), options_(std::move(options)) {
+  if (options_.vendor_week_open_zone.empty()) return;
+  Result<TimeZone> zone = TimeZone::named(options_.vendor_week_open_zone);
+  if (zone.ok()) {
+    week_open_zone_ = std::move(zone).value();
+  } else {
+    options_error_ = std::move(zone).error().with("field", "vendor_week_open_zone");
+  }
+}
 
 Result<GapReport> GapFinder::find_gaps(const BarSeries& series,
                                        std::optional<BarAlignment> alignment,
                                        std::optional<TimeRange> range) const {
+  if (options_error_) return *options_error_;
   const seconds timeframe = duration(series.timeframe());
   if (timeframe > days{1}) {
     return Error::invalid_argument(
@@ -253,7 +268,8 @@ Result<GapReport> GapFinder::find_gaps(const BarSeries& series,
   const std::vector<sys_seconds> present = distinct_sorted(series, report.from, report.to);
   report.expected_bars = expected.size();
 
-  Classifier classifier(calendar_, options_, timeframe, *alignment, expected);
+  Classifier classifier(calendar_, options_, week_open_zone_ ? &*week_open_zone_ : nullptr,
+                        timeframe, *alignment, expected);
   // The open run, if in_run: its first expected index and its closure class (nullopt for a real
   // gap).
   bool in_run = false;

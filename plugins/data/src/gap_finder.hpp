@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -15,6 +16,7 @@
 #include "ktrdr/sdk/bar_series.hpp"
 #include "ktrdr/sdk/json.hpp"
 #include "ktrdr/sdk/result.hpp"
+#include "ktrdr/sdk/time_zone.hpp"
 #include "ktrdr/sdk/trading_calendar.hpp"
 
 namespace ktrdr::data {
@@ -27,7 +29,7 @@ enum class GapClass : std::uint8_t {
   // Expected closures (GapReport::expected_closures): never gaps, never fetched.
   kEarlyClosePartial = 3,  // the short last bar of an NYSE early-close day, which vendors omit
   kFxHoliday = 4,          // FX bars of the sessions of Dec 24–26 and Dec 31–Jan 2
-  kVendorWeekOpen = 5,     // the first bar(s) of an FX week when the vendor opens after 17:00 NY
+  kVendorWeekOpen = 5,     // an FX week's first bar(s) before the vendor's open (00:00 Athens)
 };
 
 // "intraday", "session", "missing", "early_close_partial", "fx_holiday", "vendor_week_open".
@@ -75,9 +77,13 @@ struct GapFinderOptions {
   bool early_close_partial_expected = true;
   // Treat missing FX bars on Dec 24–26 and Dec 31–Jan 2 as expected FX holiday closures.
   bool fx_holidays_expected = true;
-  // Missing bars within this long after an FX week's open (Sunday 17:00 New York), from the open
-  // on, are a vendor's later week open (e.g. 00:00 EET when US and EU DST disagree); 0 disables.
-  std::chrono::seconds vendor_week_open_tolerance{std::chrono::hours{2}};
+  // The IANA zone whose local midnight is a vendor's FX week open. Missing bars of an FX week's
+  // first session from its open (Sunday 17:00 New York) up to the first midnight in this zone at
+  // or after it are the vendor's late week open (kVendorWeekOpen), not gaps; a missing bar from
+  // that midnight on is a gap like any other. 00:00 Europe/Athens equals 17:00 New York except
+  // in the weeks where US and EU daylight saving disagree, when it is an hour later. An empty
+  // string disables the excuse; an unknown zone makes find_gaps fail.
+  std::string vendor_week_open_zone = "Europe/Athens";
   // How many unexpected bar timestamps the report lists.
   std::size_t max_samples = 5;
 };
@@ -94,7 +100,8 @@ class GapFinder {
   // from the series). One linear merge of expected and present open times, O(n) when sorted,
   // O(n log n) otherwise. An empty series without a range gives an empty report. Fails with
   // kInvalidArgument for a timeframe over one day, an empty series with a range but no
-  // alignment, or a range with from > to.
+  // alignment, a range with from > to, or an options.vendor_week_open_zone the tz database does
+  // not know.
   [[nodiscard]] Result<GapReport> find_gaps(const BarSeries& series,
                                             std::optional<BarAlignment> alignment = std::nullopt,
                                             std::optional<TimeRange> range = std::nullopt) const;
@@ -102,6 +109,8 @@ class GapFinder {
  private:
   TradingCalendar calendar_;
   GapFinderOptions options_;
+  std::optional<TimeZone> week_open_zone_;  // options_.vendor_week_open_zone, resolved
+  std::optional<Error> options_error_;      // why it could not be, returned by find_gaps
 };
 
 }  // namespace ktrdr::data

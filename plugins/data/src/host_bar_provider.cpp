@@ -66,19 +66,35 @@ Result<ContractInfo> HostBarProvider::contract(std::string_view symbol,
   return ContractInfo::from_json(response->at("contract"));
 }
 
-Result<std::chrono::sys_seconds> HostBarProvider::head_timestamp(std::string_view symbol,
-                                                                 Timeframe timeframe,
-                                                                 const CancellationToken& token) {
+Result<Json> HostBarProvider::get_series(std::string_view route, std::string_view symbol,
+                                         Timeframe timeframe, const CancellationToken& token) {
   // Checked here too: the symbol goes into the URL.
   auto valid = decode_symbol(std::string(symbol));
   if (!valid) return std::move(valid).error();
-  const std::string target =
-      "/data/head-timestamp?symbol=" + *valid + "&timeframe=" + std::string(to_string(timeframe));
-  auto response = restore_ib_error(adapter_->get_json(target, token));
+  const std::string target = std::string(route) + "?symbol=" + *valid +
+                             "&timeframe=" + std::string(to_string(timeframe));
+  return restore_ib_error(adapter_->get_json(target, token));
+}
+
+Result<std::chrono::sys_seconds> HostBarProvider::head_timestamp(std::string_view symbol,
+                                                                 Timeframe timeframe,
+                                                                 const CancellationToken& token) {
+  auto response = get_series("/data/head-timestamp", symbol, timeframe, token);
   if (!response) return std::move(response).error();
   const auto head = parse_wire_time(response->get_string("head_timestamp").value_or(""));
   if (!head) return malformed("head-timestamp response: field \"head_timestamp\" is not a time");
   return *head;
+}
+
+Result<std::optional<SourceReport>> HostBarProvider::source_report(
+    std::string_view symbol, Timeframe timeframe, const CancellationToken& token) {
+  auto response = get_series("/data/source-report", symbol, timeframe, token);
+  if (!response) return std::move(response).error();
+  const Json report = response->at("report");
+  if (report.is_null()) return std::optional<SourceReport>();
+  auto decoded = SourceReport::from_json(report);
+  if (!decoded) return malformed(decoded.error().message);
+  return std::optional<SourceReport>(std::move(*decoded));
 }
 
 Result<BarSeries> HostBarProvider::historical(const HistoricalRequest& request,

@@ -33,6 +33,9 @@ class HostBarProvider final : public BarProvider {
   // GET /data/head-timestamp.
   Result<std::chrono::sys_seconds> head_timestamp(std::string_view symbol, Timeframe timeframe,
                                                   const CancellationToken& token) override;
+  // GET /data/source-report: the report of the service's provider, or nullopt.
+  Result<std::optional<SourceReport>> source_report(std::string_view symbol, Timeframe timeframe,
+                                                    const CancellationToken& token) override;
   // POST /data/historical, sent once (the caller retries); a cancelled token aborts it in
   // flight. IB errors come back with their ErrorCode and "ib_code"/"ib_reason" context (plus
   // the call's "status", "url" …); a response of another symbol or timeframe is
@@ -46,6 +49,9 @@ class HostBarProvider final : public BarProvider {
 
  private:
   explicit HostBarProvider(std::unique_ptr<AsyncServiceAdapter> adapter);
+  // GET `route`?symbol=…&timeframe=…, IB errors restored.
+  Result<Json> get_series(std::string_view route, std::string_view symbol, Timeframe timeframe,
+                          const CancellationToken& token);
 
   const std::unique_ptr<AsyncServiceAdapter> adapter_;
   std::mutex pacing_mutex_;

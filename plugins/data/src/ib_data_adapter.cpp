@@ -102,6 +102,11 @@ Result<sys_seconds> IbDataAdapter::head_timestamp(std::string_view symbol, Timef
   return head;
 }
 
+Result<std::optional<SourceReport>> IbDataAdapter::source_report(
+    std::string_view symbol, Timeframe timeframe, const CancellationToken& token) {
+  return provider_->source_report(symbol, timeframe, token);
+}
+
 Result<BarSeries> IbDataAdapter::fetch(const HistoricalRequest& request,
                                        const CancellationToken& token, FetchCounters* counters) {
   Result<IbPacer*> paced = pacer(token);

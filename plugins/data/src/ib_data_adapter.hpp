@@ -78,6 +78,11 @@ class IbDataAdapter {
   Result<std::chrono::sys_seconds> head_timestamp(std::string_view symbol, Timeframe timeframe,
                                                   const CancellationToken& token);
 
+  // The provider's report on the series' source file (bar_provider.hpp), asked each time (the
+  // provider keeps it).
+  Result<std::optional<SourceReport>> source_report(std::string_view symbol, Timeframe timeframe,
+                                                    const CancellationToken& token);
+
   // The provider's bars for `request`, after waiting (cancellably) until the request may go
   // within the pacing limits. Errors: the provider's, kCancelled when `token` is cancelled
   // during the pacing wait, and those of pacing_limits(). Each request sent to the provider is

@@ -179,6 +179,20 @@ struct IbHostService::State {
     return ServerResponse::json(response);
   }
 
+  ServerResponse source_report(const ServerRequest& http) {
+    auto symbol = decode_symbol(query_value(http, "symbol"));
+    if (!symbol) return fail(symbol.error());
+    const auto timeframe = decode_timeframe(query_value(http, "timeframe"));
+    if (!timeframe) return fail(timeframe.error());
+    auto report = provider->source_report(*symbol, *timeframe, token());
+    if (!report) return fail(report.error());
+    Json response = Json::object();
+    response.set("symbol", *symbol)
+        .set("timeframe", to_string(*timeframe))
+        .set("report", *report ? (*report)->to_json() : Json());
+    return ServerResponse::json(response);
+  }
+
   ServerResponse pacing() {
     auto paced = get_pacer();
     if (!paced) return fail(paced.error());
@@ -227,6 +241,9 @@ std::vector<RouteSpec> IbHostService::routes() const {
       RouteSpec{.method = HttpMethod::kGet,
                 .pattern = "/data/head-timestamp",
                 .handler = [state](const ServerRequest& r) { return state->head_timestamp(r); }},
+      RouteSpec{.method = HttpMethod::kGet,
+                .pattern = "/data/source-report",
+                .handler = [state](const ServerRequest& r) { return state->source_report(r); }},
       RouteSpec{.method = HttpMethod::kGet,
                 .pattern = "/data/pacing",
                 .handler = [state](const ServerRequest&) { return state->pacing(); }},
