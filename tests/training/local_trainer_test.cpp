@@ -1,6 +1,6 @@
 // LocalTrainer and model files: learning a separable data set with each optimizer, restoring
 // the best epoch's weights (as deep copies), early stopping, learning-rate schedules, gradient
-// clipping, symbol balancing, reproducibility from a seed, cancellation inside an epoch,
+// clipping, symbol balancing, a per-symbol embedding, reproducibility from a seed, cancellation inside an epoch,
 // progress reports, save → load → identical predictions, the thread budget and OpenBLAS, and
 // input errors.
 #include <torch/torch.h>
@@ -17,6 +17,7 @@
 #include <numbers>
 #include <optional>
 #include <random>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -391,7 +392,7 @@ TEST_CASE("LocalTrainer clips the gradient norm", "[training][torch]") {
   };
   // The weights before the first step: the trainer builds the model from the seed.
   const auto initial =
-      copy_state(*MlpModel(MlpArchitecture::from_spec(spec, 8), cpu_options().seed));
+      copy_state(*MlpModel(MlpArchitecture::from_spec(spec, 8, {}), cpu_options().seed));
   const auto distance = [&](const TrainingResult& result) {
     const auto state = copy_state(*result.model);
     double squares = 0.0;
@@ -680,6 +681,63 @@ TEST_CASE("model files: save → load gives identical predictions", "[training][
     REQUIRE_FALSE(wrong_width.ok());
     CHECK(wrong_width.error().code == ErrorCode::kInvalidArgument);
   }
+}
+
+// Rows of two symbols whose features are the same noise, labelled by symbol alone (BUY for
+// the first, SELL for the second), interleaved in time: only the symbol tells the labels apart.
+FeatureMatrix symbol_labelled_rows(std::size_t rows_per_symbol, std::uint64_t seed) {
+  FeatureMatrix m = make_rows(2 * rows_per_symbol, 6, seed);
+  m.symbols = {"AAA", "BBB"};
+  for (std::size_t r = 0; r < m.rows(); ++r) {
+    m.symbol_index[r] = static_cast<std::int32_t>(r % 2);
+    m.labels[r] = r % 2 == 0 ? 0 : 2;
+  }
+  return m;
+}
+
+TEST_CASE("LocalTrainer learns a per-symbol embedding (symbol_embedding_dim)",
+          "[training][torch]") {
+  const FeatureMatrix train = symbol_labelled_rows(600, 1);
+  const FeatureMatrix validation = symbol_labelled_rows(200, 2);
+  ModelSpec spec = small_spec(8);
+
+  // Without the symbol the model cannot beat the majority share.
+  const TrainingResult plain = train_ok(LocalTrainer(spec, cpu_options()), train, validation);
+  CHECK(plain.model->architecture().symbols.empty());
+  CHECK(*plain.history.back().val_accuracy < 0.6);
+
+  spec.symbol_embedding_dim = 4;
+  const TrainingResult embedded = train_ok(LocalTrainer(spec, cpu_options()), train, validation);
+  const MlpArchitecture& architecture = embedded.model->architecture();
+  CHECK(architecture.symbol_embedding_dim == 4);
+  CHECK(architecture.symbols == std::vector<std::string>{"AAA", "BBB"});
+  CHECK(*embedded.history.back().val_accuracy > 0.99);
+  const auto named = embedded.model->named_parameters();
+  REQUIRE(named.contains("symbol_embedding.weight"));
+  CHECK(named["symbol_embedding.weight"].sizes() == torch::IntArrayRef({2, 4}));
+
+  // Rows listing their symbols in another order are mapped by name.
+  FeatureMatrix reordered = validation;
+  reordered.symbols = {"BBB", "AAA"};
+  for (std::int32_t& s : reordered.symbol_index) s = 1 - s;
+  CHECK(*predict(embedded.model, reordered) == *predict(embedded.model, validation));
+
+  // The embedding survives a save and a load.
+  const test::TempDir dir;
+  REQUIRE(save_model(embedded.model, dir.path() / "model.pt").ok());
+  auto loaded = load_model(dir.path() / "model.pt");
+  REQUIRE(loaded.ok());
+  CHECK((*loaded)->architecture() == architecture);
+  CHECK(*predict(*loaded, validation) == *predict(embedded.model, validation));
+
+  // A symbol the embedding does not know is refused by name.
+  FeatureMatrix other = validation;
+  other.symbols = {"AAA", "CCC"};
+  const auto refused = predict(embedded.model, other);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().code == ErrorCode::kInvalidArgument);
+  CHECK_THAT(refused.error().message,
+             Catch::Matchers::Contains("CCC") && Catch::Matchers::Contains("AAA, BBB"));
 }
 
 TEST_CASE("LocalTrainer applies the thread budget and uses OpenBLAS", "[training][torch]") {

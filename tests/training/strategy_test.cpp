@@ -503,6 +503,8 @@ TEST_CASE("each mistake is reported with file, line and key path", "[training][s
        "model.training.lr_scheduler.gamma", "lr_scheduler: {type: step, gamma: 0}", "(0, 1]"},
       {"an input_size of 0", "type: mlp", "type: mlp\n  input_size: 0", "model.input_size",
        "input_size: 0", "at least 1"},
+      {"a symbol embedding of 0 values", "type: mlp", "type: mlp\n  symbol_embedding_dim: 0",
+       "model.symbol_embedding_dim", "symbol_embedding_dim: 0", "at least 1"},
       {"a setting in both training blocks", "method: supervised",
        "method: supervised\n  epochs: 5", "training.epochs", "epochs: 5",
        "also given as `model.training.epochs`"},
@@ -724,6 +726,7 @@ nn_inputs:
 model:
   type: mlp
   input_size: 16
+  symbol_embedding_dim: 8
   architecture: {hidden_layers: [16]}
 training:
   method: supervised
@@ -759,6 +762,7 @@ training:
   CHECK(indicator(s, "bbands_20").params.at("std_dev") == 2.5);
   CHECK(make_indicator(indicator(s, "bbands_20")).ok());
   CHECK(s.model.input_size == 16);
+  CHECK(s.model.symbol_embedding_dim == 8);
   CHECK(s.model.learning_rate == 0.01);
   CHECK(s.model.epochs == 7);
   CHECK(s.model.gradient_clip == 1.0);

@@ -50,6 +50,8 @@ Result<PermutationImportance> permutation_importance(const MlpModel& model,
   try {
     const torch::Device device = module.parameters().front().device();
     const auto [x_rows, y] = row_tensors(rows, device);
+    auto ids = symbol_ids(module.architecture(), rows, device);
+    if (!ids) return std::move(ids).error();
     // A copy whose columns are permuted one at a time (the matrix's own memory stays untouched).
     const torch::Tensor x = x_rows.clone();
     at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(seed);
@@ -57,7 +59,7 @@ Result<PermutationImportance> permutation_importance(const MlpModel& model,
         torch::randperm(result.rows, generator, torch::TensorOptions().dtype(torch::kInt64))
             .to(device);
     const auto evaluate = [&](const std::string& where) {
-      return evaluate_rows(module, x, y, torch::Tensor(), kChunkRows, token, where);
+      return evaluate_rows(module, x, *ids, y, torch::Tensor(), kChunkRows, token, where);
     };
     const RowsEvaluation base = evaluate("feature importance: the rows as they are");
     result.accuracy = base.accuracy;

@@ -309,7 +309,7 @@ Result<TrainingResult> LocalTrainer::train(const FeatureMatrix& train,
     }
   }
   const MlpArchitecture architecture =
-      MlpArchitecture::from_spec(spec_, static_cast<int>(train.cols()));
+      MlpArchitecture::from_spec(spec_, static_cast<int>(train.cols()), train.symbols);
   if (auto valid = architecture.validate(); !valid) return std::move(valid).error();
   auto resolved = resolve_device(options_.device);
   if (!resolved) return std::move(resolved).error();
@@ -329,6 +329,11 @@ Result<TrainingResult> LocalTrainer::train(const FeatureMatrix& train,
     torch::Tensor x_val;
     torch::Tensor y_val;
     if (validating) std::tie(x_val, y_val) = row_tensors(validation, device);
+    // Each row's symbol, for a symbol embedding (undefined without one).
+    auto ids_train = symbol_ids(architecture, train, device);
+    if (!ids_train) return std::move(ids_train).error();
+    auto ids_val = validating ? symbol_ids(architecture, validation, device) : torch::Tensor();
+    if (!ids_val) return std::move(ids_val).error();
 
     result.class_weights = class_weight_values(spec_.class_weights, train.labels);
     // Undefined (no weighting) unless the strategy asks for weights.
@@ -397,7 +402,9 @@ Result<TrainingResult> LocalTrainer::train(const FeatureMatrix& train,
         const std::int64_t n = std::min(batch_size, rows - begin);
         const torch::Tensor index = order.narrow(0, begin, n);
         const torch::Tensor target = y_train.index_select(0, index);
-        const torch::Tensor logits = model->forward(x_train.index_select(0, index));
+        const torch::Tensor logits = model->forward(
+            x_train.index_select(0, index),
+            ids_train->defined() ? ids_train->index_select(0, index) : torch::Tensor());
         torch::Tensor loss;
         if (train_row_weight.defined()) {
           const torch::Tensor weight =
@@ -436,7 +443,7 @@ Result<TrainingResult> LocalTrainer::train(const FeatureMatrix& train,
           static_cast<double>(rows);
       if (validating) {
         const RowsEvaluation val =
-            evaluate_rows(*model, x_val, y_val, val_weight, options_.eval_batch_rows, token,
+            evaluate_rows(*model, x_val, *ids_val, y_val, val_weight, options_.eval_batch_rows, token,
                           "training: validating epoch " + std::to_string(epoch));
         metrics.val_loss = val.loss;
         metrics.val_accuracy = val.accuracy;

@@ -77,11 +77,15 @@ Result<torch::Device> resolve_device(DeviceKind device) {
   return torch::Device(cuda ? torch::kCUDA : torch::kCPU);
 }
 
-MlpArchitecture MlpArchitecture::from_spec(const ModelSpec& spec, int inputs) {
-  return {.inputs = inputs,
-          .hidden_layers = spec.hidden_layers,
-          .activation = spec.activation,
-          .dropout = spec.dropout};
+MlpArchitecture MlpArchitecture::from_spec(const ModelSpec& spec, int inputs,
+                                           const std::vector<std::string>& symbols) {
+  MlpArchitecture architecture{.inputs = inputs,
+                               .hidden_layers = spec.hidden_layers,
+                               .activation = spec.activation,
+                               .dropout = spec.dropout,
+                               .symbol_embedding_dim = spec.symbol_embedding_dim};
+  if (spec.symbol_embedding_dim > 0) architecture.symbols = symbols;
+  return architecture;
 }
 
 Result<void> MlpArchitecture::validate() const {
@@ -105,6 +109,24 @@ Result<void> MlpArchitecture::validate() const {
     return Error::invalid_argument("dropout must be in [0, 1), got " + std::to_string(dropout),
                                    {{"field", "model.dropout"}});
   }
+  if (symbol_embedding_dim < 0) {
+    return Error::invalid_argument(
+        "symbol_embedding_dim must be at least 1, got " + std::to_string(symbol_embedding_dim),
+        {{"field", "model.symbol_embedding_dim"}});
+  }
+  if (symbol_embedding_dim > 0) {
+    if (symbols.empty()) {
+      return Error::invalid_argument("a symbol embedding needs at least one symbol",
+                                     {{"field", "model.symbol_embedding_dim"}});
+    }
+    for (std::size_t i = 0; i < symbols.size(); ++i) {
+      if (std::find(symbols.begin(), symbols.begin() + static_cast<std::ptrdiff_t>(i),
+                    symbols[i]) != symbols.begin() + static_cast<std::ptrdiff_t>(i)) {
+        return Error::invalid_argument("the symbol embedding names " + symbols[i] + " twice",
+                                       {{"field", "symbols"}});
+      }
+    }
+  }
   return {};
 }
 
@@ -117,6 +139,9 @@ Json MlpArchitecture::to_json() const {
   json.set("activation", activation_name(activation));
   json.set("dropout", dropout);
   json.set("outputs", outputs);
+  if (symbol_embedding_dim > 0) {
+    json.set("symbol_embedding_dim", symbol_embedding_dim).set("symbols", symbols);
+  }
   return json;
 }
 
@@ -153,6 +178,16 @@ Result<MlpArchitecture> MlpArchitecture::from_json(const Json& json) {
     if (!units.is_integer()) return bad("hidden_layers", "has an element that is not an integer");
     architecture.hidden_layers.push_back(static_cast<int>(units.as_int()));
   }
+  if (json.has("symbol_embedding_dim")) {
+    const auto dim = json.get_int("symbol_embedding_dim");
+    const Json symbols = json.at("symbols");
+    if (!dim) return bad("symbol_embedding_dim", "is not an integer");
+    if (!symbols.is_array() || symbols.as_string_array().size() != symbols.size()) {
+      return bad("symbols", "is missing or not an array of names");
+    }
+    architecture.symbol_embedding_dim = static_cast<int>(*dim);
+    architecture.symbols = symbols.as_string_array();
+  }
   if (auto valid = architecture.validate(); !valid) {
     Error error = std::move(valid).error();
     error.code = ErrorCode::kParse;
@@ -165,7 +200,7 @@ MlpModelImpl::MlpModelImpl(MlpArchitecture architecture, std::uint64_t seed)
     : architecture_(std::move(architecture)),
       dropout_generator_(at::make_generator<at::CPUGeneratorImpl>(mixed(seed))) {
   at::Generator init = at::make_generator<at::CPUGeneratorImpl>(seed);
-  std::int64_t in = architecture_.inputs;
+  std::int64_t in = architecture_.inputs + architecture_.symbol_embedding_dim;
   std::vector<std::int64_t> widths(architecture_.hidden_layers.begin(),
                                    architecture_.hidden_layers.end());
   widths.push_back(architecture_.outputs);
@@ -180,10 +215,23 @@ MlpModelImpl::MlpModelImpl(MlpArchitecture architecture, std::uint64_t seed)
     layers_.push_back(std::move(layer));
     in = widths[i];
   }
+  if (architecture_.symbol_embedding_dim > 0) {
+    embedding_ = register_module(
+        "symbol_embedding",
+        torch::nn::Embedding(static_cast<std::int64_t>(architecture_.symbols.size()),
+                             architecture_.symbol_embedding_dim));
+    // LibTorch's default Embedding initialisation, N(0, 1), drawn from our generator.
+    embedding_->weight.normal_(0.0, 1.0, init);
+  }
 }
 
-torch::Tensor MlpModelImpl::forward(const torch::Tensor& input) {
+torch::Tensor MlpModelImpl::forward(const torch::Tensor& input, const torch::Tensor& symbols) {
   torch::Tensor x = input;
+  if (embedding_) {
+    TORCH_CHECK(symbols.defined() && symbols.size(0) == input.size(0),
+                "a model with a symbol embedding needs each row's symbol");
+    x = torch::cat({input, embedding_->forward(symbols)}, 1);
+  }
   const std::size_t hidden = layers_.size() - 1;
   const double dropout = architecture_.dropout;
   for (std::size_t i = 0; i < hidden; ++i) {
@@ -240,6 +288,33 @@ std::pair<torch::Tensor, torch::Tensor> row_tensors(const FeatureMatrix& m, torc
   return {x.to(device), y.to(device)};
 }
 
+Result<torch::Tensor> symbol_ids(const MlpArchitecture& architecture, const FeatureMatrix& m,
+                                 torch::Device device) {
+  if (architecture.symbol_embedding_dim == 0) return torch::Tensor();
+  // The model's index of each of the matrix's symbols.
+  std::vector<std::int64_t> index_of(m.symbols.size(), -1);
+  for (std::size_t s = 0; s < m.symbols.size(); ++s) {
+    const auto found =
+        std::find(architecture.symbols.begin(), architecture.symbols.end(), m.symbols[s]);
+    if (found != architecture.symbols.end()) index_of[s] = found - architecture.symbols.begin();
+  }
+  std::vector<std::int64_t> ids(m.symbol_index.size());
+  for (std::size_t row = 0; row < ids.size(); ++row) {
+    const auto s = static_cast<std::size_t>(m.symbol_index[row]);
+    if (s >= index_of.size() || index_of[s] < 0) {
+      std::string known;
+      for (const std::string& name : architecture.symbols) known += (known.empty() ? "" : ", ") + name;
+      return Error::invalid_argument(
+          "the model's symbol embedding knows " + known + "; row " + std::to_string(row) +
+              " is of " + (s < m.symbols.size() ? m.symbols[s] : "no symbol") +
+              " (train a model with symbol_embedding_dim on every symbol it is to run on)",
+          {{"field", "symbol"}});
+    }
+    ids[row] = index_of[s];
+  }
+  return torch::tensor(ids, torch::TensorOptions().dtype(torch::kInt64)).to(device);
+}
+
 torch::Tensor weighted_cross_entropy_sum(const torch::Tensor& logits, const torch::Tensor& target,
                                          const torch::Tensor& weights) {
   if (!weights.defined()) {
@@ -248,7 +323,8 @@ torch::Tensor weighted_cross_entropy_sum(const torch::Tensor& logits, const torc
   return (torch::cross_entropy_loss(logits, target, {}, at::Reduction::None) * weights).sum();
 }
 
-RowsEvaluation evaluate_rows(MlpModelImpl& model, const torch::Tensor& x, const torch::Tensor& y,
+RowsEvaluation evaluate_rows(MlpModelImpl& model, const torch::Tensor& x,
+                             const torch::Tensor& symbols, const torch::Tensor& y,
                              const torch::Tensor& weights, std::int64_t chunk,
                              const CancellationToken& token, std::string_view where) {
   torch::NoGradGuard no_grad;
@@ -262,7 +338,8 @@ RowsEvaluation evaluate_rows(MlpModelImpl& model, const torch::Tensor& x, const 
   for (std::int64_t begin = 0; begin < rows; begin += chunk) {
     if (token.is_cancelled()) token.throw_if_cancelled(where);
     const std::int64_t n = std::min(chunk, rows - begin);
-    const torch::Tensor logits = model.forward(x.narrow(0, begin, n));
+    const torch::Tensor logits = model.forward(
+        x.narrow(0, begin, n), symbols.defined() ? symbols.narrow(0, begin, n) : torch::Tensor());
     const torch::Tensor target = y.narrow(0, begin, n);
     loss_sum += weighted_cross_entropy_sum(logits, target,
                                            weights.defined() ? weights.narrow(0, begin, n)

@@ -122,6 +122,11 @@ Result<std::vector<std::int64_t>> predict(const MlpModel& model, const FeatureMa
     torch::NoGradGuard no_grad;
     module->eval();
     const torch::Device device = module->parameters().front().device();
+    auto ids = symbol_ids(module->architecture(), rows, device);
+    if (!ids) {
+      module->train(was_training);
+      return std::move(ids).error();
+    }
     const torch::Tensor x =
         torch::from_blob(const_cast<float*>(rows.values.data()), {count, cols},
                          torch::TensorOptions().dtype(torch::kFloat32))
@@ -130,7 +135,11 @@ Result<std::vector<std::int64_t>> predict(const MlpModel& model, const FeatureMa
                                                torch::TensorOptions().dtype(torch::kInt64));
     for (std::int64_t begin = 0; begin < count; begin += batch_rows) {
       const std::int64_t n = std::min(batch_rows, count - begin);
-      out.narrow(0, begin, n).copy_(module->forward(x.narrow(0, begin, n)).argmax(1));
+      out.narrow(0, begin, n).copy_(
+          module
+              ->forward(x.narrow(0, begin, n),
+                        ids->defined() ? ids->narrow(0, begin, n) : torch::Tensor())
+              .argmax(1));
     }
   } catch (const c10::Error& e) {
     module->train(was_training);

@@ -841,11 +841,7 @@ class StrategyReader {
     int input_size = 0;
     at_least(*model, path, "input_size", 1, input_size);
     if (input_size > 0) spec.input_size = input_size;
-    if (member(*model, "symbol_embedding_dim")) {
-      problem(child(path, "symbol_embedding_dim"),
-              "is KTRDR's per-symbol embedding, which ktrdr's MLP does not have yet: remove it "
-              "(the symbols then share one model without a symbol input)");
-    }
+    at_least(*model, path, "symbol_embedding_dim", 1, spec.symbol_embedding_dim);
     if (const auto architecture = object_member(*model, path, "architecture")) {
       read_architecture(*architecture, child(path, "architecture"));
     }

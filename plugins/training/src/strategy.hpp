@@ -70,6 +70,9 @@ struct ModelSpec {
   LrScheduler lr_scheduler;
   double gradient_clip = 0.0;     // largest L2 norm of all gradients together; 0: no clipping
   bool symbol_balancing = false;  // several symbols: each weighs the same in the loss
+  // `model.symbol_embedding_dim`: each symbol's learned vector of this many values is appended
+  // to its rows' features (KTRDR's multi-symbol MLP); 0: no symbol input.
+  int symbol_embedding_dim = 0;
   std::optional<int> input_size;  // `model.input_size`: the feature count training must find
 };
 
