@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "feature_names.hpp"
+#include "price_context.hpp"
 #include "zigzag_labeler.hpp"
 
 namespace ktrdr::training {
@@ -186,6 +187,14 @@ Result<FeatureMatrix> build_features(std::span<const TimeframeInput> timeframes,
   std::vector<std::vector<double>> columns;
   if (auto made = membership_columns(*inputs, fuzzy_sets, token, names, columns); !made) {
     return std::move(made).error();
+  }
+  if (settings.price_context) {
+    auto context = price_context_columns(base, inputs->front()->outputs, *settings.price_context);
+    if (!context) return std::move(context).error();
+    for (FeatureColumn& column : *context) {
+      names.push_back(std::move(column.name));
+      columns.push_back(std::move(column.values));
+    }
   }
   auto labels = labeler->label(base.closes());
   if (!labels) return std::move(labels).error();

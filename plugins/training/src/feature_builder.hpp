@@ -5,7 +5,9 @@
 
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "feature_matrix.hpp"
@@ -29,6 +31,9 @@ struct TimeframeInput {
 struct FeatureSettings {
   Timeframe base_timeframe = Timeframe::k1h;  // one row per bar of this timeframe
   int lookback_periods = 0;                   // lagged copies of every feature
+  // The price-context columns (price_context.hpp) after the memberships, over these base
+  // timeframe outputs (the strategy's moving averages); none when nullopt.
+  std::optional<std::vector<std::string>> price_context;
   int history_required = 0;                   // base bars never turned into rows
   LabelSpec labels;
 };
@@ -43,7 +48,7 @@ using FeatureProgress = std::function<void(std::size_t done, std::size_t total)>
 // membership of the output named by its `input` on that timeframe (of that timeframe's close /
 // the output when the set has a `price_ratio` reference), named by FuzzySet::feature_name
 // ("rsi_oversold") on the base timeframe and "<tf>:<feature name>" ("1d:rsi_oversold") on the
-// others; then for k = 1 … lookback_periods, for each of those columns, "<name>_lag<k>": its
+// others; then, with price_context, its columns of the base bars (price_context.hpp); then for k = 1 … lookback_periods, for each of those columns, "<name>_lag<k>": its
 // value at base bar i − k.
 //
 // Alignment: every timeframe other than the base must be longer than it. A higher bar with

@@ -888,9 +888,8 @@ class StrategyReader {
   void read_features(const Json& features, const std::string& path) {
     ModelSpec& spec = strategy_.model;
     unknown_keys(features, path, kFeaturesKeys);
-    if (bool_member(features, path, "include_price_context").value_or(false)) {
-      problem(child(path, "include_price_context"),
-              "is not supported: the features are fuzzy memberships only (set it to false)");
+    if (const auto context = bool_member(features, path, "include_price_context")) {
+      spec.include_price_context = *context;
     }
     at_least(features, path, "lookback_periods", 0, spec.lookback_periods);
     if (const auto scale = bool_member(features, path, "scale_features")) {

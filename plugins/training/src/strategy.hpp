@@ -59,6 +59,9 @@ struct ModelSpec {
   Activation activation = Activation::kRelu;
   double dropout = 0.0;
   int lookback_periods = 0;     // lagged copies of each feature
+  // `model.features.include_price_context`: price features beside the memberships
+  // (price_context.hpp), over the strategy's moving averages.
+  bool include_price_context = false;
   bool scale_features = false;  // standardise, fitted on the training split only
   double learning_rate = 0.001;
   int batch_size = 32;

@@ -144,10 +144,17 @@ Result<TrainingDataset> TrainingDataset::build(const Strategy& strategy,
   }
 
   const ProgressStep build = progress.enter(TrainingPhase::kFeatures);
-  const FeatureSettings settings{.base_timeframe = strategy.base_timeframe,
-                                 .lookback_periods = strategy.model.lookback_periods,
-                                 .history_required = strategy.history_required,
-                                 .labels = strategy.labels};
+  FeatureSettings settings{.base_timeframe = strategy.base_timeframe,
+                           .lookback_periods = strategy.model.lookback_periods,
+                           .history_required = strategy.history_required,
+                           .labels = strategy.labels};
+  if (strategy.model.include_price_context) {
+    // Over the strategy's moving averages (their main outputs are named by their ids).
+    settings.price_context.emplace();
+    for (const IndicatorSpec& spec : strategy.indicators) {
+      if (fuzzified_as_close_ratio(spec.type)) settings.price_context->push_back(spec.id);
+    }
+  }
   std::vector<FeatureMatrix> per_symbol;
   for (std::size_t s = 0; s < request.symbols.size(); ++s) {
     const std::string& symbol = request.symbols[s];

@@ -30,9 +30,15 @@ How the strategy is read (KTRDR's rules, written out here, not shared with the C
                starts at 1, c = d ends at 1), falling edge to d; gaussian [m, s]:
                exp(-((x - m) / s)^2 / 2); NaN stays NaN
   columns      without `nn_inputs` every group in file order, with it the groups it lists in
-               its order; within a group the sets in file order; named `<group>_<set>`. Then
-               for k = 1 .. lookback_periods every column again as `<name>_lag<k>` (its value
-               k bars back)
+               its order; within a group the sets in file order; named `<group>_<set>`. With
+               `model.features.include_price_context: true`, KTRDR's price context after them:
+               `price_to_<id>_ratio` (close / MA for each sma and ema indicator, in file order),
+               `roc_5`, `roc_10`, `roc_20` (pandas' pct_change), `daily_price_position`
+               ((close - low) / (high - low), 0.5 when high = low) and `volatility_20` (the
+               rolling 20-bar sample std of pct_change), each NaN where pandas leaves it NaN
+               (KTRDR filled those with 0 or the whole series' std, which reads the future).
+               Then for k = 1 .. lookback_periods every column again as `<name>_lag<k>` (its
+               value k bars back)
   labels       KTRDR's ZigZag segment labels of the BARS closes at `zigzag_threshold`
                (make_label_reference.py's segment_labels)
   rows         bars i >= max(history_required, lookback_periods) whose every feature, lags
@@ -139,6 +145,21 @@ def membership(shape, p, x):
     return out
 
 
+def price_context(bars, indicators, outputs):
+    close = bars["close"].astype(np.float64)
+    high = bars["high"].astype(np.float64)
+    low = bars["low"].astype(np.float64)
+    columns = [(f"price_to_{id_}_ratio", (close / outputs[id_]).to_numpy())
+               for id_, type_, _, _ in indicators if type_ in ("sma", "ema")]
+    for period in (5, 10, 20):
+        columns.append((f"roc_{period}", close.pct_change(period).to_numpy()))
+    span = high - low
+    position = ((close - low) / span).where(span != 0, 0.5)
+    columns.append(("daily_price_position", position.to_numpy()))
+    columns.append(("volatility_20", close.pct_change().rolling(20).std().to_numpy()))
+    return columns
+
+
 def build(name):
     doc = yaml.safe_load((FIXTURES / f"{name}.yaml").read_text())
     symbols = doc["training_data"]["symbols"]
@@ -180,6 +201,8 @@ def build(name):
     order = [entry["fuzzy_set"] for entry in doc["nn_inputs"]] if "nn_inputs" in doc \
         else list(groups)
     base = [column for key in order for column in groups[key]]
+    if doc.get("model", {}).get("features", {}).get("include_price_context", False):
+        base += price_context(bars, indicators, outputs)
     lookback = doc.get("model", {}).get("features", {}).get("lookback_periods", 0)
     features = list(base)
     for k in range(1, lookback + 1):
