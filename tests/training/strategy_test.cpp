@@ -247,6 +247,83 @@ TEST_CASE("a v2 indicator's feature_id is its id", "[training][strategy]") {
   CHECK(loaded->fuzzy_sets[0].input == "rsi_14");
 }
 
+TEST_CASE("fuzzy-set keys may spell a v2 indicator's id in another case, as KTRDR's files do",
+          "[training][strategy]") {
+  const TempDir dir;
+  // KTRDR's test_multi_full_combined.yaml: `name: BollingerBands` keyed `BollingerBands:`, and
+  // v15_rsi_adx_stochastic.yaml: `feature_id: adx_14` keyed `ADX_14:`.
+  const std::string text = replaced(
+      replaced(replaced(kValid, "- {name: rsi, period: 14,", "- {name: RSI, period: 14,"),
+               "  - {name: macd, fast_period: 12, slow_period: 26, signal_period: 9}",
+               "  - {name: BollingerBands, period: 20, multiplier: 2.0}\n"
+               "  - {name: adx, feature_id: adx_14, period: 14}"),
+      "  macd:\n    negative: {type: trapezoidal, parameters: [-10, -5, -0.5, 0]}",
+      "  BollingerBands:\n    high: {type: triangular, parameters: [100, 150, 200]}\n"
+      "  ADX_14.plus_di:\n    strong: {type: triangular, parameters: [20, 40, 100]}");
+  auto loaded = load_text(dir, text);
+  INFO((loaded.ok() ? "" : loaded.error().message));
+  REQUIRE(loaded.ok());
+  REQUIRE(loaded->fuzzy_sets.size() == 4);
+  CHECK(loaded->fuzzy_sets[0].input == "rsi");
+  CHECK(loaded->fuzzy_sets[2].input == "bollingerbands");
+  CHECK(loaded->fuzzy_sets[2].group == "BollingerBands");
+  CHECK(loaded->fuzzy_sets[3].input == "adx_14.plus_di");
+}
+
+TEST_CASE("the rows' dates may be given under training_data, as KTRDR's files do",
+          "[training][strategy]") {
+  const TempDir dir;
+  const auto dates_of = [&](const std::string& text) {
+    auto loaded = load_text(dir, text);
+    INFO((loaded.ok() ? "" : loaded.error().message));
+    REQUIRE(loaded.ok());
+    return std::pair{loaded->start, loaded->end};
+  };
+  using std::chrono::sys_days;
+  using std::chrono::year;
+  const auto range = dates_of(replaced(kValid, "  history_required: 10",
+                                       "  history_required: 10\n"
+                                       "  date_range: {start: \"2021-01-01\", end: \"2023-01-01\"}"));
+  CHECK(range.first == sys_days{year{2021} / 1 / 1});
+  CHECK(range.second == sys_days{year{2023} / 1 / 1});
+  const auto start_only = dates_of(
+      replaced(kValid, "  history_required: 10", "  history_required: 10\n  start_date: 2022-06-01"));
+  CHECK(start_only.first == sys_days{year{2022} / 6 / 1});
+  CHECK_FALSE(start_only.second.has_value());
+
+  // Given twice: an error naming the first place.
+  auto twice = load_text(dir, replaced(replaced(kValid, "  history_required: 10",
+                                                "  history_required: 10\n  start_date: 2022-06-01"),
+                                       "  method: supervised",
+                                       "  method: supervised\n  date_range: {start: 2021-01-01}"));
+  REQUIRE_FALSE(twice.ok());
+  CHECK_THAT(twice.error().message, Catch::Matchers::Contains("training.date_range") &&
+                                        Catch::Matchers::Contains("already given by `training_data`"));
+}
+
+TEST_CASE("KTRDR's `loss: cross_entropy` is what ktrdr trains with; another loss is refused",
+          "[training][strategy]") {
+  const TempDir dir;
+  auto loaded = load_text(dir, replaced(kValid, "    optimizer: adam",
+                                        "    optimizer: adam\n    loss: cross_entropy"));
+  INFO((loaded.ok() ? "" : loaded.error().message));
+  CHECK(loaded.ok());
+  auto focal = load_text(dir, replaced(kValid, "    optimizer: adam",
+                                       "    optimizer: adam\n    loss: focal"));
+  REQUIRE_FALSE(focal.ok());
+  CHECK_THAT(focal.error().message, Catch::Matchers::Contains("model.training.loss") &&
+                                        Catch::Matchers::Contains("cross_entropy"));
+}
+
+TEST_CASE("the symbol embedding may be given under model.architecture, as KTRDR's files do",
+          "[training][strategy]") {
+  const TempDir dir;
+  auto loaded = load_text(dir, replaced(kValid, "dropout: 0.1}", "dropout: 0.1, symbol_embedding_dim: 32}"));
+  INFO((loaded.ok() ? "" : loaded.error().message));
+  REQUIRE(loaded.ok());
+  CHECK(loaded->model.symbol_embedding_dim == 32);
+}
+
 TEST_CASE("defaults fill what a file leaves out", "[training][strategy]") {
   const TempDir dir;
   auto loaded = load_text(dir, R"(name: bare
@@ -506,6 +583,11 @@ TEST_CASE("each mistake is reported with file, line and key path", "[training][s
        "input_size: 0", "at least 1"},
       {"a symbol embedding of 0 values", "type: mlp", "type: mlp\n  symbol_embedding_dim: 0",
        "model.symbol_embedding_dim", "symbol_embedding_dim: 0", "at least 1"},
+      {"a symbol embedding given twice", "type: mlp\n  architecture: {hidden_layers",
+       "type: mlp\n  symbol_embedding_dim: 8\n  architecture: {symbol_embedding_dim: 4, "
+       "hidden_layers",
+       "model.architecture.symbol_embedding_dim", "architecture: {symbol_embedding_dim: 4",
+       "give it once"},
       {"a setting in both training blocks", "method: supervised",
        "method: supervised\n  epochs: 5", "training.epochs", "epochs: 5",
        "also given as `model.training.epochs`"},

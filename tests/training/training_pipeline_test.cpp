@@ -339,3 +339,20 @@ TEST_CASE("training.features writes the indicators, features and labels of every
   CHECK(static_cast<std::int64_t>(rows) == file.get_int("rows"));
   CHECK(rows > 3000);
 }
+
+TEST_CASE("a job naming a broken strategy blames its `strategy` param, keeping the file's key",
+          "[training][pipeline]") {
+  const test::TempDir dir;
+  std::string text = read_text(strategy_path("rsi_macd_mlp.yaml"));
+  const auto at = text.find("epochs: 30");
+  REQUIRE(at != std::string::npos);
+  text.replace(at, 10, "epochs: 0");
+  Json params = Json::object();
+  params.set("strategy", dir.write("strategy.yaml", text).string());
+  const auto errors = TrainingRequest::train_schema().validate(params);
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].get("field") == "strategy");
+  CHECK(errors[0].get("strategy_field") == "model.training.epochs");
+  CHECK_THAT(errors[0].message, Catch::Matchers::Contains("strategy.yaml:") &&
+                                    Catch::Matchers::Contains("model.training.epochs"));
+}

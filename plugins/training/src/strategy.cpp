@@ -29,7 +29,8 @@ using KeySet = std::set<std::string, std::less<>>;
 const KeySet kTopKeys = {"name",          "description", "version",    "hypothesis", "scope",
                          "training_data", "deployment",  "indicators", "fuzzy_sets", "nn_inputs",
                          "model",         "decisions",   "training"};
-const KeySet kTrainingDataKeys = {"symbols", "timeframes", "history_required"};
+const KeySet kTrainingDataKeys = {"symbols",    "timeframes", "history_required",
+                                  "date_range", "start_date", "end_date"};
 const KeySet kSymbolsKeys = {"mode", "list", "symbol"};
 const KeySet kTimeframesKeys = {"mode", "list", "timeframe", "base_timeframe"};
 const KeySet kSymbolModes = {"single", "single_symbol", "multi_symbol"};
@@ -40,12 +41,13 @@ const KeySet kInputTransformKeys = {"type", "reference"};
 const KeySet kNnInputKeys = {"fuzzy_set", "timeframes"};
 const KeySet kModelKeys = {"type",       "architecture", "features",
                            "training",   "input_size",   "symbol_embedding_dim"};
-const KeySet kArchitectureKeys = {"hidden_layers", "activation", "output_activation", "dropout"};
+const KeySet kArchitectureKeys = {"hidden_layers", "activation", "output_activation", "dropout",
+                                  "symbol_embedding_dim"};
 const KeySet kFeaturesKeys = {"include_price_context", "lookback_periods", "scale_features"};
 const KeySet kModelTrainingKeys = {
     "learning_rate",  "batch_size",   "epochs",        "optimizer",     "weight_decay",
     "analytics",      "class_weights", "early_stopping", "lr_scheduler", "gradient_clip",
-    "symbol_balancing"};
+    "symbol_balancing", "loss"};
 const KeySet kLrSchedulerKeys = {"type", "step_size", "gamma", "factor", "patience"};
 const KeySet kEarlyStoppingKeys = {"enabled", "patience", "monitor", "min_delta"};
 const KeySet kTrainingKeys = {"method", "labels", "data_split", "date_range"};
@@ -350,6 +352,14 @@ class StrategyReader {
       read_timeframes(*timeframes, child(path, "timeframes"));
     }
     at_least(*data, path, "history_required", 0, strategy_.history_required);
+    // KTRDR's other places for the rows' dates: `training_data.date_range` and
+    // `training_data.start_date` / `end_date`.
+    if (const auto range = object_member(*data, path, "date_range")) {
+      read_date_range(*range, child(path, "date_range"));
+    }
+    if (data->has("start_date") || data->has("end_date")) {
+      read_dates(*data, path, "start_date", "end_date");
+    }
   }
 
   // `list` (a list of strings) or `single_key` (one string, v3's single mode), exactly one.
@@ -597,12 +607,12 @@ class StrategyReader {
       return;
     }
     FuzzyGroup group{key, {}};
-    std::string input = output_named(key, false);
+    std::string input = output_named(declared_case(key), false);
     std::string input_path = path;
     if (value.has("indicator")) {
       const auto indicator = string_member(value, path, "indicator");
       if (!indicator) return;
-      input = output_named(*indicator, true);
+      input = output_named(declared_case(*indicator), true);
       input_path = child(path, "indicator");
     }
     check_input(input, input_path);
@@ -656,6 +666,21 @@ class StrategyReader {
     }
     if (const auto primary = v3_primary_.find(name); v3 && primary != v3_primary_.end()) {
       return primary->second;
+    }
+    return name;
+  }
+
+  // `name` ("BollingerBands", "ADX_14.plus_di") with its indicator id spelled as declared when it
+  // matches a declared id only in letter case: KTRDR's v2 files key fuzzy sets by the name as
+  // written, where the id is lower case.
+  std::string declared_case(const std::string& name) const {
+    const std::size_t dot = name.find('.');
+    const std::string id = name.substr(0, dot);
+    if (indicator_paths_.contains(id)) return name;
+    for (const std::string& declared : indicator_ids_) {
+      if (lower(declared) == lower(id)) {
+        return declared + (dot == std::string::npos ? "" : name.substr(dot));
+      }
     }
     return name;
   }
@@ -874,6 +899,12 @@ class StrategyReader {
       }
     }
     enum_member(architecture, path, "activation", kActivations, spec.activation);
+    // KTRDR's files give the symbol embedding here or directly under `model` (read_model).
+    if (architecture.has("symbol_embedding_dim") && spec.symbol_embedding_dim > 0) {
+      problem(child(path, "symbol_embedding_dim"),
+              "is also given as `model.symbol_embedding_dim`: give it once");
+    }
+    at_least(architecture, path, "symbol_embedding_dim", 1, spec.symbol_embedding_dim);
     std::string output_activation;
     one_of(architecture, path, "output_activation", {"softmax"}, output_activation);
     if (const auto dropout = number_member(architecture, path, "dropout")) {
@@ -921,6 +952,9 @@ class StrategyReader {
       read_early_stopping(*stopping, child(path, "early_stopping"));
     }
     read_class_weights(training, path);
+    // KTRDR's `loss`: cross-entropy is what ktrdr trains with; its focal loss is not here.
+    std::string loss = "cross_entropy";
+    one_of(training, path, "loss", {"cross_entropy"}, loss);
     if (const auto scheduler = object_member(training, path, "lr_scheduler")) {
       read_lr_scheduler(*scheduler, child(path, "lr_scheduler"));
     }
@@ -1053,14 +1087,26 @@ class StrategyReader {
   // `date_range: {start?, end?}`: dates or ISO UTC times, start before end.
   void read_date_range(const Json& range, const std::string& path) {
     unknown_keys(range, path, kDateRangeKeys);
-    auto times = time_param(range, "start");
+    read_dates(range, path, "start", "end");
+  }
+
+  // The rows' dates from members `start_key` and `end_key` of `object`, given in one place only.
+  void read_dates(const Json& object, const std::string& path, const char* start_key,
+                  const char* end_key) {
+    if (!dates_path_.empty()) {
+      problem(path, "gives the dates again (already given by `" + dates_path_ + "`): give them once");
+      return;
+    }
+    dates_path_ = path;
+    auto times = time_param(object, start_key);
     const auto start = times ? *times : std::nullopt;
-    if (!times) problem(child(path, "start"), times.error().message);
-    times = time_param(range, "end");
+    if (!times) problem(child(path, start_key), times.error().message);
+    times = time_param(object, end_key);
     const auto end = times ? *times : std::nullopt;
-    if (!times) problem(child(path, "end"), times.error().message);
+    if (!times) problem(child(path, end_key), times.error().message);
     if (start && end && *start >= *end) {
-      problem(child(path, "end"), "must be after start (" + to_iso8601(*start) + ")");
+      problem(child(path, end_key),
+              std::string("must be after ") + start_key + " (" + to_iso8601(*start) + ")");
       return;
     }
     strategy_.start = start;
@@ -1129,6 +1175,7 @@ class StrategyReader {
   std::vector<Error> problems_;
   std::map<std::string, std::string> indicator_paths_;  // id → path of its declaration
   std::vector<std::string> indicator_ids_;              // in file order
+  std::string dates_path_;  // where the rows' dates were given, once they were
   std::set<std::string> failed_indicators_;             // ids whose declaration has problems
   std::set<std::string> outputs_;                       // outputs of the indicators made
   std::set<std::string> close_ratio_outputs_;  // outputs fuzzy sets read as close / value

@@ -65,7 +65,14 @@ void add_strategy_param(ParamSchema& schema) {
     const auto path = params.get_string("strategy");
     if (!path) return std::nullopt;
     auto strategy = Strategy::load(*path);
-    if (!strategy) return strategy.error();
+    if (!strategy) {
+      // The job's field at fault is `strategy`; the key inside the strategy file is kept apart
+      // (its message already names the file, line and key).
+      Error error = strategy.error();
+      if (const auto inner = error.get("field")) error.with("strategy_field", *inner);
+      error.with("field", "strategy");
+      return error;
+    }
     return std::nullopt;
   });
 }
