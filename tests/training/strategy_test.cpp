@@ -324,6 +324,29 @@ TEST_CASE("the symbol embedding may be given under model.architecture, as KTRDR'
   CHECK(loaded->model.symbol_embedding_dim == 32);
 }
 
+TEST_CASE("the architecture may be given flat under model, as KTRDR's v3_minimal.yaml does",
+          "[training][strategy]") {
+  const TempDir dir;
+  const std::string flat =
+      "  type: mlp\n  hidden_layers: [32, 16]\n  dropout: 0.2\n  activation: tanh\n";
+  auto loaded = load_text(
+      dir, replaced(kValid,
+                    "  type: mlp\n  architecture: {hidden_layers: [16, 8], activation: relu, "
+                    "output_activation: softmax, dropout: 0.1}\n",
+                    flat));
+  INFO((loaded.ok() ? "" : loaded.error().message));
+  REQUIRE(loaded.ok());
+  CHECK(loaded->model.hidden_layers == std::vector<int>{32, 16});
+  CHECK(loaded->model.dropout == 0.2);
+  CHECK(loaded->model.activation == Activation::kTanh);
+
+  // Given in both places: an error at the flat key.
+  auto twice = load_text(dir, replaced(kValid, "  type: mlp\n", "  type: mlp\n  dropout: 0.3\n"));
+  REQUIRE_FALSE(twice.ok());
+  CHECK_THAT(twice.error().message,
+             Catch::Matchers::Contains("model.dropout") && Catch::Matchers::Contains("give it once"));
+}
+
 TEST_CASE("defaults fill what a file leaves out", "[training][strategy]") {
   const TempDir dir;
   auto loaded = load_text(dir, R"(name: bare

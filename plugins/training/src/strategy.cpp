@@ -39,8 +39,12 @@ const KeySet kMembershipKeys = {"type", "parameters"};
 const KeySet kFuzzyGroupKeys = {"indicator", "input_transform"};  // the rest name sets
 const KeySet kInputTransformKeys = {"type", "reference"};
 const KeySet kNnInputKeys = {"fuzzy_set", "timeframes"};
-const KeySet kModelKeys = {"type",       "architecture", "features",
-                           "training",   "input_size",   "symbol_embedding_dim"};
+// The architecture's own keys, which v3 files may also give directly under `model`.
+const KeySet kFlatArchitectureKeys = {"hidden_layers", "activation", "output_activation",
+                                      "dropout"};
+const KeySet kModelKeys = {"type",          "architecture", "features",          "training",
+                           "input_size",    "symbol_embedding_dim", "hidden_layers", "activation",
+                           "output_activation", "dropout"};
 const KeySet kArchitectureKeys = {"hidden_layers", "activation", "output_activation", "dropout",
                                   "symbol_embedding_dim"};
 const KeySet kFeaturesKeys = {"include_price_context", "lookback_periods", "scale_features"};
@@ -867,9 +871,19 @@ class StrategyReader {
     at_least(*model, path, "input_size", 1, input_size);
     if (input_size > 0) spec.input_size = input_size;
     at_least(*model, path, "symbol_embedding_dim", 1, spec.symbol_embedding_dim);
-    if (const auto architecture = object_member(*model, path, "architecture")) {
-      read_architecture(*architecture, child(path, "architecture"));
+    const auto architecture = object_member(*model, path, "architecture");
+    if (architecture) read_architecture(*architecture, child(path, "architecture"));
+    // v3's flat form (KTRDR's v3_minimal.yaml): architecture keys directly under `model`.
+    Json flat = Json::object();
+    for (const std::string& key : kFlatArchitectureKeys) {
+      if (!model->has(key)) continue;
+      if (architecture && architecture->has(key)) {
+        problem(child(path, key), "is also given as `model.architecture." + key + "`: give it once");
+        continue;
+      }
+      flat.set(key, model->at(key));
     }
+    if (flat.size() > 0) read_architecture(flat, path);
     if (const auto features = object_member(*model, path, "features")) {
       read_features(*features, child(path, "features"));
     }
