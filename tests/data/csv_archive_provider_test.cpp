@@ -1,7 +1,7 @@
 #include "csv_archive_provider.hpp"
 
-#include <catch2/catch.hpp>
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <fstream>
 #include <iterator>
@@ -363,8 +363,8 @@ TEST_CASE("csv-archive reports each duplicate timestamp of a real vendor file, w
   // The bars served are the rows kept.
   const auto head = provider.head_timestamp("SPY", Timeframe::k1h, {});
   REQUIRE(head.ok());
-  const auto bars = provider.historical(
-      {"SPY", Timeframe::k1h, *head, *head + std::chrono::days(30)}, {});
+  const auto bars =
+      provider.historical({"SPY", Timeframe::k1h, *head, *head + std::chrono::days(30)}, {});
   REQUIRE(bars.ok());
   CHECK(bars->is_sorted());
 }

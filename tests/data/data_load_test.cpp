@@ -3,8 +3,8 @@
 // whose late segments fail, against a scripted provider).
 #include "data_load.hpp"
 
-#include <catch2/catch.hpp>
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -525,7 +525,8 @@ TEST_CASE(
     return w.find(dropped) != std::string::npos && w.find("SPY_1h.csv") != std::string::npos;
   }));
   CHECK_THAT(DataProgressRenderer().render_result(here.result),
-             Contains("duplicate timestamps") && Contains(std::to_string((*expected)->rows_dropped) + " rows dropped"));
+             Contains("duplicate timestamps") &&
+                 Contains(std::to_string((*expected)->rows_dropped) + " rows dropped"));
 
   // The same report through the IB host service.
   {
@@ -541,14 +542,14 @@ TEST_CASE(
   REQUIRE(again.state == OperationState::kCompleted);
   REQUIRE(again.result.at("sources").size() == 2);
   const Json store = again.result.at("sources")[1];
-  CHECK(store.get_string("source") ==
-        "store " + (local.store_dir.path() / "SPY_1h.csv").string());
+  CHECK(store.get_string("source") == "store " + (local.store_dir.path() / "SPY_1h.csv").string());
   CHECK(store.get_int("duplicate_timestamps") == 0);
 }
 
-TEST_CASE("a store file with duplicate rows and naive timestamps is reported, not rewritten, by "
-          "a local load",
-          "[data][load][source]") {
+TEST_CASE(
+    "a store file with duplicate rows and naive timestamps is reported, not rewritten, by "
+    "a local load",
+    "[data][load][source]") {
   Harness h;
   const auto file = h.store_dir.path() / "AAPL_1h.csv";
   const std::string bytes =

@@ -94,8 +94,9 @@ TEST_CASE("a source with many duplicates lists the first ones and counts them al
   CHECK(report.conflicting_timestamps == hours);
   CHECK(report.rows_dropped == hours);
   REQUIRE(report.duplicates.size() == SourceReport::kMaxListed);
-  CHECK(report.duplicates.back().lines ==
-        std::vector<std::size_t>{SourceReport::kMaxListed + 1, hours + SourceReport::kMaxListed + 1});
+  CHECK(
+      report.duplicates.back().lines ==
+      std::vector<std::size_t>{SourceReport::kMaxListed + 1, hours + SourceReport::kMaxListed + 1});
 }
 
 TEST_CASE("a malformed source report is refused naming the field", "[data][source]") {

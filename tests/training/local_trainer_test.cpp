@@ -1,8 +1,10 @@
 // LocalTrainer and model files: learning a separable data set with each optimizer, restoring
 // the best epoch's weights (as deep copies), early stopping, learning-rate schedules, gradient
-// clipping, symbol balancing, a per-symbol embedding, reproducibility from a seed, cancellation inside an epoch,
-// progress reports, save → load → identical predictions, the thread budget and OpenBLAS, and
-// input errors.
+// clipping, symbol balancing, a per-symbol embedding, reproducibility from a seed, cancellation
+// inside an epoch, progress reports, save → load → identical predictions, the thread budget and
+// OpenBLAS, and input errors.
+#include "local_trainer.hpp"
+
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -12,8 +14,8 @@
 #include <cmath>
 #include <condition_variable>
 #include <cstdint>
-#include <mutex>
 #include <memory>
+#include <mutex>
 #include <numbers>
 #include <optional>
 #include <random>
@@ -24,7 +26,6 @@
 #include "class_weights.hpp"
 #include "classification_metrics.hpp"
 #include "ktrdr/sdk/cancellation_token.hpp"
-#include "local_trainer.hpp"
 #include "mlp_model.hpp"
 #include "model_io.hpp"
 #include "temp_dir.hpp"

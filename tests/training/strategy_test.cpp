@@ -252,14 +252,14 @@ TEST_CASE("fuzzy-set keys may spell a v2 indicator's id in another case, as KTRD
   const TempDir dir;
   // KTRDR's test_multi_full_combined.yaml: `name: BollingerBands` keyed `BollingerBands:`, and
   // v15_rsi_adx_stochastic.yaml: `feature_id: adx_14` keyed `ADX_14:`.
-  const std::string text = replaced(
-      replaced(replaced(kValid, "- {name: rsi, period: 14,", "- {name: RSI, period: 14,"),
-               "  - {name: macd, fast_period: 12, slow_period: 26, signal_period: 9}",
-               "  - {name: BollingerBands, period: 20, multiplier: 2.0}\n"
-               "  - {name: adx, feature_id: adx_14, period: 14}"),
-      "  macd:\n    negative: {type: trapezoidal, parameters: [-10, -5, -0.5, 0]}",
-      "  BollingerBands:\n    high: {type: triangular, parameters: [100, 150, 200]}\n"
-      "  ADX_14.plus_di:\n    strong: {type: triangular, parameters: [20, 40, 100]}");
+  const std::string text =
+      replaced(replaced(replaced(kValid, "- {name: rsi, period: 14,", "- {name: RSI, period: 14,"),
+                        "  - {name: macd, fast_period: 12, slow_period: 26, signal_period: 9}",
+                        "  - {name: BollingerBands, period: 20, multiplier: 2.0}\n"
+                        "  - {name: adx, feature_id: adx_14, period: 14}"),
+               "  macd:\n    negative: {type: trapezoidal, parameters: [-10, -5, -0.5, 0]}",
+               "  BollingerBands:\n    high: {type: triangular, parameters: [100, 150, 200]}\n"
+               "  ADX_14.plus_di:\n    strong: {type: triangular, parameters: [20, 40, 100]}");
   auto loaded = load_text(dir, text);
   INFO((loaded.ok() ? "" : loaded.error().message));
   REQUIRE(loaded.ok());
@@ -281,13 +281,14 @@ TEST_CASE("the rows' dates may be given under training_data, as KTRDR's files do
   };
   using std::chrono::sys_days;
   using std::chrono::year;
-  const auto range = dates_of(replaced(kValid, "  history_required: 10",
-                                       "  history_required: 10\n"
-                                       "  date_range: {start: \"2021-01-01\", end: \"2023-01-01\"}"));
+  const auto range =
+      dates_of(replaced(kValid, "  history_required: 10",
+                        "  history_required: 10\n"
+                        "  date_range: {start: \"2021-01-01\", end: \"2023-01-01\"}"));
   CHECK(range.first == sys_days{year{2021} / 1 / 1});
   CHECK(range.second == sys_days{year{2023} / 1 / 1});
-  const auto start_only = dates_of(
-      replaced(kValid, "  history_required: 10", "  history_required: 10\n  start_date: 2022-06-01"));
+  const auto start_only = dates_of(replaced(kValid, "  history_required: 10",
+                                            "  history_required: 10\n  start_date: 2022-06-01"));
   CHECK(start_only.first == sys_days{year{2022} / 6 / 1});
   CHECK_FALSE(start_only.second.has_value());
 
@@ -297,19 +298,20 @@ TEST_CASE("the rows' dates may be given under training_data, as KTRDR's files do
                                        "  method: supervised",
                                        "  method: supervised\n  date_range: {start: 2021-01-01}"));
   REQUIRE_FALSE(twice.ok());
-  CHECK_THAT(twice.error().message, Catch::Matchers::Contains("training.date_range") &&
-                                        Catch::Matchers::Contains("already given by `training_data`"));
+  CHECK_THAT(twice.error().message,
+             Catch::Matchers::Contains("training.date_range") &&
+                 Catch::Matchers::Contains("already given by `training_data`"));
 }
 
 TEST_CASE("KTRDR's `loss: cross_entropy` is what ktrdr trains with; another loss is refused",
           "[training][strategy]") {
   const TempDir dir;
-  auto loaded = load_text(dir, replaced(kValid, "    optimizer: adam",
-                                        "    optimizer: adam\n    loss: cross_entropy"));
+  auto loaded = load_text(
+      dir, replaced(kValid, "    optimizer: adam", "    optimizer: adam\n    loss: cross_entropy"));
   INFO((loaded.ok() ? "" : loaded.error().message));
   CHECK(loaded.ok());
-  auto focal = load_text(dir, replaced(kValid, "    optimizer: adam",
-                                       "    optimizer: adam\n    loss: focal"));
+  auto focal = load_text(
+      dir, replaced(kValid, "    optimizer: adam", "    optimizer: adam\n    loss: focal"));
   REQUIRE_FALSE(focal.ok());
   CHECK_THAT(focal.error().message, Catch::Matchers::Contains("model.training.loss") &&
                                         Catch::Matchers::Contains("cross_entropy"));
@@ -318,7 +320,8 @@ TEST_CASE("KTRDR's `loss: cross_entropy` is what ktrdr trains with; another loss
 TEST_CASE("the symbol embedding may be given under model.architecture, as KTRDR's files do",
           "[training][strategy]") {
   const TempDir dir;
-  auto loaded = load_text(dir, replaced(kValid, "dropout: 0.1}", "dropout: 0.1, symbol_embedding_dim: 32}"));
+  auto loaded =
+      load_text(dir, replaced(kValid, "dropout: 0.1}", "dropout: 0.1, symbol_embedding_dim: 32}"));
   INFO((loaded.ok() ? "" : loaded.error().message));
   REQUIRE(loaded.ok());
   CHECK(loaded->model.symbol_embedding_dim == 32);
@@ -343,8 +346,8 @@ TEST_CASE("the architecture may be given flat under model, as KTRDR's v3_minimal
   // Given in both places: an error at the flat key.
   auto twice = load_text(dir, replaced(kValid, "  type: mlp\n", "  type: mlp\n  dropout: 0.3\n"));
   REQUIRE_FALSE(twice.ok());
-  CHECK_THAT(twice.error().message,
-             Catch::Matchers::Contains("model.dropout") && Catch::Matchers::Contains("give it once"));
+  CHECK_THAT(twice.error().message, Catch::Matchers::Contains("model.dropout") &&
+                                        Catch::Matchers::Contains("give it once"));
 }
 
 TEST_CASE("defaults fill what a file leaves out", "[training][strategy]") {
@@ -541,18 +544,19 @@ TEST_CASE("each mistake is reported with file, line and key path", "[training][s
        "{name: rsi, period: 14, speed: 2,", "indicators[0].speed", "", "speed"},
       {"a text indicator parameter", "{name: rsi, period: 14,", "{name: rsi, period: fast,",
        "indicators[0].period", "", "number"},
-      {"a list as an indicator parameter", "{name: rsi, period: 14,",
-       "{name: rsi, period: [14],", "indicators[0].period", "", "a word or true/false"},
+      {"a list as an indicator parameter", "{name: rsi, period: 14,", "{name: rsi, period: [14],",
+       "indicators[0].period", "", "a word or true/false"},
       {"an unknown label method", "source: zigzag,", "source: zigzag, method: triple_barrier,",
        "training.labels.method", "", "segments, first_touch"},
-      {"unknown class weights", "learning_rate: 0.001", "learning_rate: 0.001\n    class_weights: auto",
-       "model.training.class_weights", "class_weights: auto", "none, balanced"},
+      {"unknown class weights", "learning_rate: 0.001",
+       "learning_rate: 0.001\n    class_weights: auto", "model.training.class_weights",
+       "class_weights: auto", "none, balanced"},
       {"a class weight for an unknown class", "learning_rate: 0.001",
        "learning_rate: 0.001\n    class_weights: {BUY: 1, WAIT: 2}",
        "model.training.class_weights.WAIT", "class_weights: {BUY: 1, WAIT: 2}", "BUY, HOLD, SELL"},
       {"a negative class weight", "learning_rate: 0.001",
-       "learning_rate: 0.001\n    class_weights: {SELL: -1}",
-       "model.training.class_weights.SELL", "class_weights: {SELL: -1}", ">= 0"},
+       "learning_rate: 0.001\n    class_weights: {SELL: -1}", "model.training.class_weights.SELL",
+       "class_weights: {SELL: -1}", ">= 0"},
       {"class weights all 0", "learning_rate: 0.001",
        "learning_rate: 0.001\n    class_weights: {BUY: 0, HOLD: 0, SELL: 0}",
        "model.training.class_weights", "class_weights: {BUY: 0", "weight > 0"},
@@ -611,15 +615,13 @@ TEST_CASE("each mistake is reported with file, line and key path", "[training][s
        "hidden_layers",
        "model.architecture.symbol_embedding_dim", "architecture: {symbol_embedding_dim: 4",
        "give it once"},
-      {"a setting in both training blocks", "method: supervised",
-       "method: supervised\n  epochs: 5", "training.epochs", "epochs: 5",
-       "also given as `model.training.epochs`"},
+      {"a setting in both training blocks", "method: supervised", "method: supervised\n  epochs: 5",
+       "training.epochs", "epochs: 5", "also given as `model.training.epochs`"},
       {"a date range that ends before it starts", "method: supervised",
        "method: supervised\n  date_range: {start: 2024-06-01, end: 2024-01-01}",
        "training.date_range.end", "date_range:", "must be after start"},
-      {"a bad date", "method: supervised",
-       "method: supervised\n  date_range: {start: 2024-13-01}", "training.date_range.start",
-       "date_range:", "2024-13-01"},
+      {"a bad date", "method: supervised", "method: supervised\n  date_range: {start: 2024-13-01}",
+       "training.date_range.start", "date_range:", "2024-13-01"},
       {"std_dev and multiplier together", "  - {name: macd,",
        "  - {name: bbands, period: 20, std_dev: 2, multiplier: 2}\n  - {name: macd,",
        "indicators[1].std_dev", "{name: bbands", "give std_dev or multiplier, not both"},

@@ -134,9 +134,8 @@ Result<std::vector<CsvArchiveProvider::ArchiveFile>> CsvArchiveProvider::files_o
   return files;
 }
 
-Result<std::shared_ptr<const CsvArchiveProvider::LoadedSeries>> CsvArchiveProvider::load(std::string_view symbol,
-                                                                  Timeframe timeframe,
-                                                                  const CancellationToken& token) {
+Result<std::shared_ptr<const CsvArchiveProvider::LoadedSeries>> CsvArchiveProvider::load(
+    std::string_view symbol, Timeframe timeframe, const CancellationToken& token) {
   SeriesKey key{std::string(symbol), timeframe};
   {
     const std::lock_guard lock(mutex_);
@@ -181,8 +180,7 @@ std::string CsvArchiveProvider::label(const ArchiveFile& file) const {
   return options_.directory ? file.series.path.string() : "embedded:" + file.series.path.string();
 }
 
-Result<BarSeries> CsvArchiveProvider::parse(const ArchiveFile& file,
-                                            const CancellationToken& token,
+Result<BarSeries> CsvArchiveProvider::parse(const ArchiveFile& file, const CancellationToken& token,
                                             CsvReadInfo& info) const {
   const StoredSeries& series = file.series;
   if (options_.directory) {

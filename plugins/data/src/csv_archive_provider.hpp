@@ -74,7 +74,7 @@ class CsvArchiveProvider final : public BarProvider {
   Result<std::vector<ArchiveFile>> files_of(std::string_view symbol) const;
   // The parsed, merged series (from the cache after the first load).
   Result<std::shared_ptr<const LoadedSeries>> load(std::string_view symbol, Timeframe timeframe,
-                                                const CancellationToken& token);
+                                                   const CancellationToken& token);
   // The file's path, or "embedded:<name>".
   std::string label(const ArchiveFile& file) const;
   // The file's rows, and what the read learned in `info`; stops with a kCancelled error once

@@ -171,8 +171,7 @@ struct LoadFigures {
         .set("saves", saves)
         .set("quality", quality_json)
         .set("sources", source_json)
-        .set("duration_seconds",
-             std::chrono::duration<double>(Clock::now() - started).count());
+        .set("duration_seconds", std::chrono::duration<double>(Clock::now() - started).count());
     return result;
   }
 };

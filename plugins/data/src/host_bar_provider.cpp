@@ -71,8 +71,8 @@ Result<Json> HostBarProvider::get_series(std::string_view route, std::string_vie
   // Checked here too: the symbol goes into the URL.
   auto valid = decode_symbol(std::string(symbol));
   if (!valid) return std::move(valid).error();
-  const std::string target = std::string(route) + "?symbol=" + *valid +
-                             "&timeframe=" + std::string(to_string(timeframe));
+  const std::string target =
+      std::string(route) + "?symbol=" + *valid + "&timeframe=" + std::string(to_string(timeframe));
   return restore_ib_error(adapter_->get_json(target, token));
 }
 
@@ -86,8 +86,9 @@ Result<std::chrono::sys_seconds> HostBarProvider::head_timestamp(std::string_vie
   return *head;
 }
 
-Result<std::optional<SourceReport>> HostBarProvider::source_report(
-    std::string_view symbol, Timeframe timeframe, const CancellationToken& token) {
+Result<std::optional<SourceReport>> HostBarProvider::source_report(std::string_view symbol,
+                                                                   Timeframe timeframe,
+                                                                   const CancellationToken& token) {
   auto response = get_series("/data/source-report", symbol, timeframe, token);
   if (!response) return std::move(response).error();
   const Json report = response->at("report");

@@ -102,8 +102,9 @@ Result<sys_seconds> IbDataAdapter::head_timestamp(std::string_view symbol, Timef
   return head;
 }
 
-Result<std::optional<SourceReport>> IbDataAdapter::source_report(
-    std::string_view symbol, Timeframe timeframe, const CancellationToken& token) {
+Result<std::optional<SourceReport>> IbDataAdapter::source_report(std::string_view symbol,
+                                                                 Timeframe timeframe,
+                                                                 const CancellationToken& token) {
   return provider_->source_report(symbol, timeframe, token);
 }
 

@@ -31,6 +31,15 @@ Result<Json> json_body(const ServerRequest& request) {
   return make_ib_error(IbErrorKind::kInvalidRequest, body.error().message, {{"field", "body"}});
 }
 
+// The series a GET names with `?symbol=…&timeframe=…`, or IB 321 naming the bad field.
+Result<std::pair<std::string, Timeframe>> series_query(const ServerRequest& request) {
+  auto symbol = decode_symbol(query_value(request, "symbol"));
+  if (!symbol) return std::move(symbol).error();
+  const auto timeframe = decode_timeframe(query_value(request, "timeframe"));
+  if (!timeframe) return timeframe.error();
+  return std::pair{std::move(*symbol), *timeframe};
+}
+
 Json max_duration_days() {
   Json json = Json::object();
   for (const Timeframe timeframe : kAllTimeframes) {
@@ -166,29 +175,27 @@ struct IbHostService::State {
   }
 
   ServerResponse head_timestamp(const ServerRequest& http) {
-    auto symbol = decode_symbol(query_value(http, "symbol"));
-    if (!symbol) return fail(symbol.error());
-    const auto timeframe = decode_timeframe(query_value(http, "timeframe"));
-    if (!timeframe) return fail(timeframe.error());
-    auto head = provider->head_timestamp(*symbol, *timeframe, token());
+    auto series = series_query(http);
+    if (!series) return fail(series.error());
+    const auto& [symbol, timeframe] = *series;
+    auto head = provider->head_timestamp(symbol, timeframe, token());
     if (!head) return fail(head.error());
     Json response = Json::object();
-    response.set("symbol", *symbol)
-        .set("timeframe", to_string(*timeframe))
+    response.set("symbol", symbol)
+        .set("timeframe", to_string(timeframe))
         .set("head_timestamp", format_wire_time(*head));
     return ServerResponse::json(response);
   }
 
   ServerResponse source_report(const ServerRequest& http) {
-    auto symbol = decode_symbol(query_value(http, "symbol"));
-    if (!symbol) return fail(symbol.error());
-    const auto timeframe = decode_timeframe(query_value(http, "timeframe"));
-    if (!timeframe) return fail(timeframe.error());
-    auto report = provider->source_report(*symbol, *timeframe, token());
+    auto series = series_query(http);
+    if (!series) return fail(series.error());
+    const auto& [symbol, timeframe] = *series;
+    auto report = provider->source_report(symbol, timeframe, token());
     if (!report) return fail(report.error());
     Json response = Json::object();
-    response.set("symbol", *symbol)
-        .set("timeframe", to_string(*timeframe))
+    response.set("symbol", symbol)
+        .set("timeframe", to_string(timeframe))
         .set("report", *report ? (*report)->to_json() : Json());
     return ServerResponse::json(response);
   }

@@ -30,12 +30,12 @@ struct SourceReport {
   // How many duplicates are listed in full; the counts cover all of them.
   static constexpr std::size_t kMaxListed = 50;
 
-  std::string source;                  // "csv-archive /archive/SPY_1h.csv", "store /data/…"
-  std::size_t rows = 0;                // rows in the file
-  bool naive_timestamps = false;       // some timestamps had no zone and were read as UTC
-  std::size_t duplicate_timestamps = 0;  // timestamps held by more than one row
+  std::string source;                      // "csv-archive /archive/SPY_1h.csv", "store /data/…"
+  std::size_t rows = 0;                    // rows in the file
+  bool naive_timestamps = false;           // some timestamps had no zone and were read as UTC
+  std::size_t duplicate_timestamps = 0;    // timestamps held by more than one row
   std::size_t conflicting_timestamps = 0;  // of them, those whose rows differ
-  std::size_t rows_dropped = 0;        // rows a load drops: all but the last of each duplicate
+  std::size_t rows_dropped = 0;            // rows a load drops: all but the last of each duplicate
   std::vector<DuplicateTimestamp> duplicates;  // the first kMaxListed, ascending by timestamp
 
   // The warnings a load gives for this source (none for a clean one), naming the source.

@@ -83,19 +83,6 @@ const IndicatorOutput* find_output(const std::vector<IndicatorOutput>& outputs,
   return it == outputs.end() ? nullptr : &*it;
 }
 
-// price / value, bar by bar, for the bar price named by `reference` ("close", "open", "high",
-// "low"): what a fuzzy set of a moving average reads.
-std::vector<double> price_ratio(const BarSeries& bars, std::string_view reference,
-                                std::span<const double> values) {
-  const auto prices = reference == "open"   ? bars.opens()
-                      : reference == "high" ? bars.highs()
-                      : reference == "low"  ? bars.lows()
-                                            : bars.closes();
-  std::vector<double> ratio(values.size());
-  for (std::size_t i = 0; i < values.size(); ++i) ratio[i] = prices[i] / values[i];
-  return ratio;
-}
-
 // For each base bar, the index of the last `higher` bar closed when it closes, if any.
 std::vector<std::optional<std::size_t>> visible_bars(const BarSeries& base,
                                                      const BarSeries& higher) {

@@ -48,8 +48,9 @@ using FeatureProgress = std::function<void(std::size_t done, std::size_t total)>
 // membership of the output named by its `input` on that timeframe (of that timeframe's close /
 // the output when the set has a `price_ratio` reference), named by FuzzySet::feature_name
 // ("rsi_oversold") on the base timeframe and "<tf>:<feature name>" ("1d:rsi_oversold") on the
-// others; then, with price_context, its columns of the base bars (price_context.hpp); then for k = 1 … lookback_periods, for each of those columns, "<name>_lag<k>": its
-// value at base bar i − k.
+// others; then, with price_context, its columns of the base bars (price_context.hpp); then for
+// k = 1 … lookback_periods, for each of those columns, "<name>_lag<k>": its value at base bar
+// i − k.
 //
 // Alignment: every timeframe other than the base must be longer than it. A higher bar with
 // open time T and length L is visible to base bar i (open time t, length l) when it has

@@ -443,8 +443,8 @@ Result<TrainingResult> LocalTrainer::train(const FeatureMatrix& train,
           static_cast<double>(rows);
       if (validating) {
         const RowsEvaluation val =
-            evaluate_rows(*model, x_val, *ids_val, y_val, val_weight, options_.eval_batch_rows, token,
-                          "training: validating epoch " + std::to_string(epoch));
+            evaluate_rows(*model, x_val, *ids_val, y_val, val_weight, options_.eval_batch_rows,
+                          token, "training: validating epoch " + std::to_string(epoch));
         metrics.val_loss = val.loss;
         metrics.val_accuracy = val.accuracy;
       }

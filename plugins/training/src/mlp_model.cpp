@@ -303,7 +303,8 @@ Result<torch::Tensor> symbol_ids(const MlpArchitecture& architecture, const Feat
     const auto s = static_cast<std::size_t>(m.symbol_index[row]);
     if (s >= index_of.size() || index_of[s] < 0) {
       std::string known;
-      for (const std::string& name : architecture.symbols) known += (known.empty() ? "" : ", ") + name;
+      for (const std::string& name : architecture.symbols)
+        known += (known.empty() ? "" : ", ") + name;
       return Error::invalid_argument(
           "the model's symbol embedding knows " + known + "; row " + std::to_string(row) +
               " is of " + (s < m.symbols.size() ? m.symbols[s] : "no symbol") +

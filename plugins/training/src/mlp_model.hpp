@@ -1,23 +1,24 @@
 // MlpModel: the strategy's multi-layer perceptron as a LibTorch module —
 // [Linear → activation → Dropout] × hidden layers → Linear(3) — producing one logit per label
 // (BUY, HOLD, SELL), optionally with a learned embedding of each row's symbol appended to its
-// features (KTRDR's multi-symbol MLP). Initialisation is deterministic from a seed (LibTorch's default Linear
-// initialisation, U(±1/√fan_in) for weights and biases, drawn from a generator of its own), and
-// so are dropout masks: the module holds its own generator, so nothing depends on LibTorch's
-// global one. Thread-compatible, like any torch::nn::Module. Also what running it over a
+// features (KTRDR's multi-symbol MLP). Initialisation is deterministic from a seed (LibTorch's
+// default Linear initialisation, U(±1/√fan_in) for weights and biases, drawn from a generator of
+// its own), and so are dropout masks: the module holds its own generator, so nothing depends on
+// LibTorch's global one. Thread-compatible, like any torch::nn::Module. Also what running it over a
 // FeatureMatrix shares between training and analysis: checking the rows, viewing them as
 // tensors, and the (weighted) loss and accuracy over them.
 #pragma once
 
 #include <ATen/core/Generator.h>
-#include <cstdint>
-#include <string>
-#include <string_view>
-#include <utility>
 #include <torch/nn/module.h>
 #include <torch/nn/modules/embedding.h>
 #include <torch/nn/modules/linear.h>
 #include <torch/nn/pimpl.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "feature_matrix.hpp"
@@ -113,9 +114,9 @@ struct RowsEvaluation {
   double accuracy = 0.0;  // share of rows whose argmax is the label (unweighted)
 };
 // The model's loss and accuracy over rows x [rows, inputs] of symbols `symbols` (symbol_ids()),
-// y [rows] (at least one), each row weighed by `weights` [rows] (undefined: 1), in eval mode without gradients, `chunk` rows per
-// forward pass. Leaves the model in eval mode. Throws CancelledError (naming `where`) when
-// `token` is cancelled, checked before each chunk.
+// y [rows] (at least one), each row weighed by `weights` [rows] (undefined: 1), in eval mode
+// without gradients, `chunk` rows per forward pass. Leaves the model in eval mode. Throws
+// CancelledError (naming `where`) when `token` is cancelled, checked before each chunk.
 RowsEvaluation evaluate_rows(MlpModelImpl& model, const torch::Tensor& x,
                              const torch::Tensor& symbols, const torch::Tensor& y,
                              const torch::Tensor& weights, std::int64_t chunk,

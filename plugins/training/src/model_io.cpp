@@ -135,11 +135,11 @@ Result<std::vector<std::int64_t>> predict(const MlpModel& model, const FeatureMa
                                                torch::TensorOptions().dtype(torch::kInt64));
     for (std::int64_t begin = 0; begin < count; begin += batch_rows) {
       const std::int64_t n = std::min(batch_rows, count - begin);
-      out.narrow(0, begin, n).copy_(
-          module
-              ->forward(x.narrow(0, begin, n),
-                        ids->defined() ? ids->narrow(0, begin, n) : torch::Tensor())
-              .argmax(1));
+      out.narrow(0, begin, n)
+          .copy_(module
+                     ->forward(x.narrow(0, begin, n),
+                               ids->defined() ? ids->narrow(0, begin, n) : torch::Tensor())
+                     .argmax(1));
     }
   } catch (const c10::Error& e) {
     module->train(was_training);

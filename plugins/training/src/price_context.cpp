@@ -12,6 +12,17 @@ constexpr std::size_t kVolatilityWindow = 20;
 
 }  // namespace
 
+std::vector<double> price_ratio(const BarSeries& bars, std::string_view reference,
+                                std::span<const double> values) {
+  const auto prices = reference == "open"   ? bars.opens()
+                      : reference == "high" ? bars.highs()
+                      : reference == "low"  ? bars.lows()
+                                            : bars.closes();
+  std::vector<double> ratio(values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) ratio[i] = prices[i] / values[i];
+  return ratio;
+}
+
 Result<std::vector<FeatureColumn>> price_context_columns(
     const BarSeries& bars, const std::vector<IndicatorOutput>& outputs,
     const std::vector<std::string>& averages) {
@@ -30,14 +41,12 @@ Result<std::vector<FeatureColumn>> price_context_columns(
               "`, which the base timeframe's indicators do not output",
           {{"field", "model.features.include_price_context"}, {"value", average}});
     }
-    FeatureColumn& ratio = columns.emplace_back(FeatureColumn{"price_to_" + average + "_ratio", {}});
-    ratio.values.resize(n);
-    for (std::size_t i = 0; i < n; ++i) ratio.values[i] = close[i] / output->values[i];
+    columns.push_back(
+        {"price_to_" + average + "_ratio", price_ratio(bars, "close", output->values)});
   }
 
   for (const std::size_t period : {5U, 10U, 20U}) {
-    FeatureColumn& roc =
-        columns.emplace_back(FeatureColumn{"roc_" + std::to_string(period), {}});
+    FeatureColumn& roc = columns.emplace_back(FeatureColumn{"roc_" + std::to_string(period), {}});
     roc.values.assign(n, kNaN);
     for (std::size_t i = period; i < n; ++i) roc.values[i] = close[i] / close[i - period] - 1.0;
   }

@@ -3,7 +3,9 @@
 // in the bar's range and recent volatility — computed from a bar and the bars before it only.
 #pragma once
 
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "indicator.hpp"
@@ -11,6 +13,12 @@
 #include "ktrdr/sdk/result.hpp"
 
 namespace ktrdr::training {
+
+// price / value, bar by bar, for the bar price named by `reference` ("close", "open", "high",
+// "low"; anything else reads close): what a fuzzy set of a moving average reads, and the price
+// context's close / MA.
+std::vector<double> price_ratio(const BarSeries& bars, std::string_view reference,
+                                std::span<const double> values);
 
 struct FeatureColumn {
   std::string name;

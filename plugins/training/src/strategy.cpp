@@ -42,16 +42,17 @@ const KeySet kNnInputKeys = {"fuzzy_set", "timeframes"};
 // The architecture's own keys, which v3 files may also give directly under `model`.
 const KeySet kFlatArchitectureKeys = {"hidden_layers", "activation", "output_activation",
                                       "dropout"};
-const KeySet kModelKeys = {"type",          "architecture", "features",          "training",
-                           "input_size",    "symbol_embedding_dim", "hidden_layers", "activation",
-                           "output_activation", "dropout"};
+const KeySet kModelKeys = {"type",          "architecture", "features",
+                           "training",      "input_size",   "symbol_embedding_dim",
+                           "hidden_layers", "activation",   "output_activation",
+                           "dropout"};
 const KeySet kArchitectureKeys = {"hidden_layers", "activation", "output_activation", "dropout",
                                   "symbol_embedding_dim"};
 const KeySet kFeaturesKeys = {"include_price_context", "lookback_periods", "scale_features"};
-const KeySet kModelTrainingKeys = {
-    "learning_rate",  "batch_size",   "epochs",        "optimizer",     "weight_decay",
-    "analytics",      "class_weights", "early_stopping", "lr_scheduler", "gradient_clip",
-    "symbol_balancing", "loss"};
+const KeySet kModelTrainingKeys = {"learning_rate", "batch_size",       "epochs",
+                                   "optimizer",     "weight_decay",     "analytics",
+                                   "class_weights", "early_stopping",   "lr_scheduler",
+                                   "gradient_clip", "symbol_balancing", "loss"};
 const KeySet kLrSchedulerKeys = {"type", "step_size", "gamma", "factor", "patience"};
 const KeySet kEarlyStoppingKeys = {"enabled", "patience", "monitor", "min_delta"};
 const KeySet kTrainingKeys = {"method", "labels", "data_split", "date_range"};
@@ -878,7 +879,8 @@ class StrategyReader {
     for (const std::string& key : kFlatArchitectureKeys) {
       if (!model->has(key)) continue;
       if (architecture && architecture->has(key)) {
-        problem(child(path, key), "is also given as `model.architecture." + key + "`: give it once");
+        problem(child(path, key),
+                "is also given as `model.architecture." + key + "`: give it once");
         continue;
       }
       flat.set(key, model->at(key));
@@ -1108,7 +1110,8 @@ class StrategyReader {
   void read_dates(const Json& object, const std::string& path, const char* start_key,
                   const char* end_key) {
     if (!dates_path_.empty()) {
-      problem(path, "gives the dates again (already given by `" + dates_path_ + "`): give them once");
+      problem(path,
+              "gives the dates again (already given by `" + dates_path_ + "`): give them once");
       return;
     }
     dates_path_ = path;

@@ -107,8 +107,7 @@ Json run_training(OperationContext& context, const TrainingRequest& request) {
       size && static_cast<std::size_t>(*size) != dataset.rows.cols()) {
     throw ErrorException(Error::invalid_argument(
         "model.input_size is " + std::to_string(*size) + " but the strategy makes " +
-            std::to_string(dataset.rows.cols()) +
-            " features ((its fuzzy sets × timeframes" +
+            std::to_string(dataset.rows.cols()) + " features ((its fuzzy sets × timeframes" +
             (strategy.model.include_price_context ? " + the price context's" : "") +
             ") × (1 + lookback_periods)); correct it or leave it out",
         {{"field", "model.input_size"}, {"value", std::to_string(*size)}}));
