@@ -450,3 +450,40 @@ TEST_CASE("concat_symbols orders rows by time, ties by symbol", "[training][feat
   }
   SECTION("nothing") { CHECK_FALSE(concat_symbols({}).ok()); }
 }
+
+TEST_CASE("raw inputs are the outputs' values, after the memberships of each timeframe",
+          "[training][features][alignment]") {
+  const BarSeries hourly = consecutive(Timeframe::k1h, 72);
+  const BarSeries daily = consecutive(Timeframe::k1d, 3);
+  const std::vector<IndicatorOutput> hourly_out{{"x", iota_values(72, 100.0)},
+                                                {"y.signal", iota_values(72, -5.0)}};
+  const std::vector<IndicatorOutput> daily_out{{"x", {7, 8, 9}}, {"y.signal", {1, 2, 3}}};
+  const std::vector<FuzzySet> sets{ramp("x", "level", 10)};
+  FeatureSettings s = settings(Timeframe::k1h, 1);
+  s.raw_inputs = {{.reference = "x", .output = "x", .normalization = Normalization::kMinMax},
+                  {.reference = "y.sig", .output = "y.signal", .timeframes = {Timeframe::k1d}}};
+  const std::vector<TimeframeInput> inputs{{hourly, hourly_out}, {daily, daily_out}};
+  const FeatureMatrix m = build_features(inputs, sets, s, CancellationToken()).value();
+  CHECK(m.feature_names == std::vector<std::string>{"x_level", "x_raw", "1d:x_level", "1d:x_raw",
+                                                    "1d:y.sig_raw", "x_level_lag1", "x_raw_lag1",
+                                                    "1d:x_level_lag1", "1d:x_raw_lag1",
+                                                    "1d:y.sig_raw_lag1"});
+  REQUIRE(m.rows() > 0);
+  for (std::size_t r = 0; r < m.rows(); ++r) {
+    const auto hour = (m.timestamps[r] - kDay0) / 1h;
+    const auto closed_days = (hour + 1) / 24;  // daily bars closed when this hourly bar closes
+    INFO("row at +" << hour << "h");
+    CHECK(m.row(r)[1] == Approx(100.0 + static_cast<double>(hour)));
+    CHECK(m.row(r)[3] == Approx(6.0 + static_cast<double>(closed_days)));
+    CHECK(m.row(r)[4] == Approx(static_cast<double>(closed_days)));
+    CHECK(m.row(r)[6] == Approx(99.0 + static_cast<double>(hour)));
+  }
+
+  SECTION("a raw input reading an output a timeframe lacks is an error naming it") {
+    s.raw_inputs[1].output = "z";
+    const Error error = build_error(inputs, sets, s);
+    CHECK(error.get("field") == "nn_inputs");
+    CHECK(error.get("value") == "z");
+    CHECK_THAT(error.message, Contains("raw input y.sig reads z"));
+  }
+}

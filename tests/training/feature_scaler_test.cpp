@@ -137,3 +137,80 @@ TEST_CASE("fit and apply reject bad input", "[training][scaler]") {
   CHECK_THAT(applied.error().message, Contains("column 1 is level where flat was expected"));
   CHECK(renamed.values == values);
 }
+
+TEST_CASE("each column may be normalised its own way: none, zscore, minmax", "[training][scaler]") {
+  FeatureMatrix m = matrix(10);
+  const std::vector<Normalization> methods{Normalization::kZScore, Normalization::kMinMax,
+                                           Normalization::kMinMax};
+  const FeatureScaler scaler = FeatureScaler::fit(m, kTrain, methods).value();
+  // Column a over the train rows is 1, 2, 3, 4: sample std sqrt(5/3); b is 0, 10, 0, 10.
+  CHECK(scaler.means() == std::vector<double>{2.5, 5.0, 0.0});
+  CHECK(scaler.stds()[0] == Approx(std::sqrt(5.0 / 3.0)));
+  CHECK(scaler.stds()[1] == 1.0);  // flat: max − min = 0, scaled by 1
+  CHECK(scaler.stds()[2] == 10.0);
+  CHECK(scaler.methods() == methods);
+  REQUIRE(scaler.apply(m).ok());
+  CHECK(m.values[2 * 3 + 0] == Approx((3.0 - 2.5) / std::sqrt(5.0 / 3.0)));
+  CHECK(m.values[2 * 3 + 1] == 0.0f);
+  CHECK(m.values[3 * 3 + 2] == 1.0f);
+  CHECK(m.values[9 * 3 + 0] == Approx((10.0 - 2.5) / std::sqrt(5.0 / 3.0)));  // beyond the fit
+
+  SECTION("kNone leaves a column as it is") {
+    FeatureMatrix n = matrix(6);
+    const std::vector<Normalization> none{Normalization::kNone, Normalization::kStandard,
+                                          Normalization::kNone};
+    const FeatureScaler s = FeatureScaler::fit(n, kTrain, none).value();
+    const FeatureMatrix before = n;
+    REQUIRE(s.apply(n).ok());
+    for (std::size_t r = 0; r < n.rows(); ++r) {
+      CHECK(n.values[r * 3] == before.values[r * 3]);
+      CHECK(n.values[r * 3 + 2] == before.values[r * 3 + 2]);
+    }
+  }
+  SECTION("the methods round-trip through JSON; a file without them is standardised") {
+    const Json json = scaler.to_json();
+    CHECK(json.at("methods").as_string_array() ==
+          std::vector<std::string>{"zscore", "minmax", "minmax"});
+    CHECK(FeatureScaler::from_json(json).value().methods() == methods);
+    Json old = json;
+    old.erase("methods");
+    CHECK(FeatureScaler::from_json(old).value().methods() ==
+          std::vector<Normalization>(3, Normalization::kStandard));
+    Json bad = json;
+    bad.set("methods", Json::parse(R"(["zscore", "robust", "none"])").value());
+    auto read = FeatureScaler::from_json(bad);
+    REQUIRE_FALSE(read.ok());
+    CHECK(read.error().get("field") == "methods");
+    CHECK(read.error().get("value") == "1");
+  }
+  SECTION("one method per column") {
+    auto fitted = FeatureScaler::fit(m, kTrain, std::vector<Normalization>(2));
+    REQUIRE_FALSE(fitted.ok());
+    CHECK(fitted.error().get("field") == "methods");
+  }
+}
+
+TEST_CASE("column_normalizations gives raw inputs' columns and lags their own normalisation",
+          "[training][scaler]") {
+  const std::vector<RawInput> raw{
+      {.reference = "rsi_14", .output = "rsi_14", .normalization = Normalization::kMinMax},
+      {.reference = "macd.signal",
+       .output = "macd.signal",
+       .normalization = Normalization::kZScore,
+       .timeframes = {Timeframe::k1d}},
+      {.reference = "roc", .output = "roc"}};
+  const std::vector<Timeframe> timeframes{Timeframe::k1h, Timeframe::k1d};
+  const std::vector<std::string> names{
+      "rsi_x_low",          "rsi_14_raw",     "roc_raw",         "1d:rsi_14_raw",
+      "1d:macd.signal_raw", "rsi_x_low_lag1", "rsi_14_raw_lag1", "1d:macd.signal_raw_lag1"};
+  using N = Normalization;
+  CHECK(column_normalizations(names, raw, timeframes, 1, false) ==
+        std::vector<N>{N::kNone, N::kMinMax, N::kNone, N::kMinMax, N::kZScore, N::kNone, N::kMinMax,
+                       N::kZScore});
+  CHECK(column_normalizations(names, raw, timeframes, 1, true) ==
+        std::vector<N>{N::kStandard, N::kMinMax, N::kStandard, N::kMinMax, N::kZScore, N::kStandard,
+                       N::kMinMax, N::kZScore});
+  // The macd input is not fed on 1h: a 1h column of that name is not its.
+  CHECK(column_normalizations(std::vector<std::string>{"macd.signal_raw"}, raw, timeframes, 0,
+                              false) == std::vector<N>{N::kNone});
+}

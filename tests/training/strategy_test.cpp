@@ -899,3 +899,124 @@ TEST_CASE("Bollinger Bands' std_dev is its multiplier", "[training][strategy]") 
   CHECK(upper(with_std_dev)[10] == upper(with_multiplier)[10]);
   CHECK(upper(with_std_dev)[10] != upper(with_default)[10]);
 }
+
+TEST_CASE("parameters KTRDR ignores are ignored with a warning naming file, line and key",
+          "[training][strategy]") {
+  const TempDir dir;
+  // KTRDR's files give MACD `period`/`fast` and a v2 indicator's `timeframe`; KTRDR then runs
+  // MACD 12/26/9 on every timeframe without a word.
+  const std::string text =
+      replaced(replaced(kValid, "  - {name: rsi, period: 14, source: close}",
+                        "  - {name: rsi, period: 14, source: close, timeframe: 1h}"),
+               "  - {name: macd, fast_period: 12, slow_period: 26, signal_period: 9}",
+               "  - {name: macd, period: 12, fast: 5, slow_period: 26}");
+  auto loaded = load_text(dir, text);
+  INFO((loaded.ok() ? "" : loaded.error().message));
+  REQUIRE(loaded.ok());
+  CHECK(indicator(*loaded, "rsi").params == std::map<std::string, double>{{"period", 14}});
+  CHECK(indicator(*loaded, "rsi").options.empty());
+  CHECK(indicator(*loaded, "macd").params == std::map<std::string, double>{{"slow_period", 26}});
+  const std::string file = (dir.path() / "strategy.yaml").string();
+  const std::string rsi_line = std::to_string(line_containing(text, "name: rsi"));
+  const std::string macd_line = std::to_string(line_containing(text, "name: macd"));
+  REQUIRE(loaded->warnings.size() == 3);
+  CHECK_THAT(loaded->warnings[0],
+             StartsWith(file + ":" + rsi_line + ": `indicators[0].timeframe` is ignored"));
+  CHECK_THAT(loaded->warnings[0], Contains("every timeframe"));
+  CHECK_THAT(loaded->warnings[1], StartsWith(file + ":" + macd_line + ": `indicators[1].period`"));
+  CHECK_THAT(loaded->warnings[1], Contains("as KTRDR ignores it on macd"));
+  CHECK_THAT(loaded->warnings[2], StartsWith(file + ":" + macd_line + ": `indicators[1].fast`"));
+
+  SECTION("OBV's period and the architecture's attention_mechanism, as KTRDR's files give them") {
+    const std::string more = replaced(
+        replaced(text, "  - {name: macd, period: 12, fast: 5, slow_period: 26}",
+                 "  - {name: macd, period: 12, fast: 5, slow_period: 26}\n"
+                 "  - {name: obv, feature_id: obv_10, period: 10}"),
+        "output_activation: softmax,", "output_activation: softmax, attention_mechanism: true,");
+    auto read = load_text(dir, more);
+    INFO((read.ok() ? "" : read.error().message));
+    REQUIRE(read.ok());
+    CHECK(indicator(*read, "obv_10").params.empty());
+    REQUIRE(read->warnings.size() == 5);
+    CHECK_THAT(read->warnings[3], Contains("`indicators[2].period` is ignored"));
+    CHECK_THAT(read->warnings[4], Contains("`model.architecture.attention_mechanism` is ignored"));
+    CHECK_THAT(read->warnings[4], Contains("no attention layer"));
+    auto without =
+        load_text(dir, replaced(more, "attention_mechanism: true", "attention_mechanism: false"));
+    REQUIRE(without.ok());
+    CHECK(without->warnings.size() == 4);
+  }
+  SECTION("a parameter KTRDR's files do not give that way stays an error") {
+    expect_error(replaced(kValid, "fast_period: 12,", "fast_peroid: 12,"),
+                 "indicators[1].fast_peroid", "name: macd", "unknown parameter \"fast_peroid\"");
+  }
+}
+
+TEST_CASE("v3 raw_indicator inputs feed an output's value, with KTRDR's normalisations",
+          "[training][strategy]") {
+  // The shape of KTRDR's experiment_h003_mlp.yaml: fuzzy and raw inputs interleaved.
+  const std::string v3 = R"(name: raw_test
+version: "3.0"
+training_data:
+  symbols: {mode: single, symbol: EURUSD}
+  timeframes: {mode: multi_timeframe, list: [1h, 1d], base_timeframe: 1h}
+indicators:
+  rsi_14: {type: rsi, period: 14}
+  macd_12_26_9: {type: macd, fast_period: 12, slow_period: 26, signal_period: 9}
+fuzzy_sets:
+  rsi_momentum:
+    indicator: rsi_14
+    oversold: [0, 25, 40]
+nn_inputs:
+  - {fuzzy_set: rsi_momentum, timeframes: all}
+  - {raw_indicator: rsi_14, timeframes: all, normalization: minmax}
+  - {raw_indicator: macd_12_26_9.signal, timeframes: [1d], normalization: zscore}
+  - {raw_indicator: MACD_12_26_9.line, timeframes: [1h]}
+model:
+  architecture: {hidden_layers: [8]}
+training:
+  labels: {source: zigzag, zigzag_threshold: 0.01}
+)";
+  SECTION("loads each raw input with its output, normalisation and timeframes") {
+    const TempDir dir;
+    auto loaded = load_text(dir, v3);
+    INFO((loaded.ok() ? "" : loaded.error().message));
+    REQUIRE(loaded.ok());
+    REQUIRE(loaded->raw_inputs.size() == 3);
+    const RawInput& rsi = loaded->raw_inputs[0];
+    CHECK(rsi.reference == "rsi_14");
+    CHECK(rsi.output == "rsi_14");
+    CHECK(rsi.normalization == Normalization::kMinMax);
+    CHECK(rsi.timeframes.empty());
+    CHECK(rsi.feature_name() == "rsi_14_raw");
+    const RawInput& signal = loaded->raw_inputs[1];
+    CHECK(signal.output == "macd_12_26_9.signal");
+    CHECK(signal.normalization == Normalization::kZScore);
+    CHECK(signal.timeframes == std::vector<Timeframe>{Timeframe::k1d});
+    const RawInput& line = loaded->raw_inputs[2];
+    CHECK(line.output == "macd_12_26_9");  // KTRDR's `line` is MACD's main output here
+    CHECK(line.normalization == Normalization::kNone);
+    CHECK(line.feature_name() == "MACD_12_26_9.line_raw");
+    CHECK(names_of(loaded->fuzzy_sets) == std::vector<std::string>{"rsi_14_oversold"});
+  }
+  SECTION("mistakes name the nn_inputs entry") {
+    expect_error(replaced(v3, "normalization: minmax}", "normalization: robust}"),
+                 "nn_inputs[1].normalization", "normalization: robust",
+                 "must be one of: none, zscore, minmax");
+    expect_error(replaced(v3, "{raw_indicator: rsi_14,", "{raw_indicator: rsi_7,"),
+                 "nn_inputs[1].raw_indicator", "raw_indicator: rsi_7",
+                 "reads indicator \"rsi_7\", which is not declared");
+    expect_error(replaced(v3, "macd_12_26_9.signal", "macd_12_26_9.upper"),
+                 "nn_inputs[2].raw_indicator", "macd_12_26_9.upper", "does not compute");
+    expect_error(
+        replaced(v3, "{raw_indicator: rsi_14,", "{fuzzy_set: rsi_momentum, raw_indicator: rsi_14,"),
+        "nn_inputs[1].raw_indicator", "raw_indicator: rsi_14", "cannot be given with `fuzzy_set`");
+    expect_error(replaced(v3, "{fuzzy_set: rsi_momentum, timeframes: all}",
+                          "{fuzzy_set: rsi_momentum, timeframes: all, normalization: zscore}"),
+                 "nn_inputs[0].normalization", "normalization: zscore}",
+                 "applies to a `raw_indicator` input only");
+    expect_error(replaced(v3, "{raw_indicator: MACD_12_26_9.line,", "{raw_indicator: rsi_14,"),
+                 "nn_inputs[3].raw_indicator", "raw_indicator: rsi_14, timeframes: [1h]",
+                 "makes feature \"rsi_14_raw\"");
+  }
+}

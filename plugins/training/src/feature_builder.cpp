@@ -102,11 +102,24 @@ std::vector<std::optional<std::size_t>> visible_bars(const BarSeries& base,
   return visible;
 }
 
-// One column per (timeframe, fuzzy set), as long as the base bars; names alongside.
-Result<void> membership_columns(const std::vector<const TimeframeInput*>& inputs,
-                                std::span<const FuzzySet> fuzzy_sets,
-                                const CancellationToken& token, std::vector<std::string>& names,
-                                std::vector<std::vector<double>>& columns) {
+// The output named `name` among a timeframe's, or an error naming `reader` and the outputs.
+Result<const IndicatorOutput*> output_for(const TimeframeInput& input, const std::string& name,
+                                          const std::string& reader, const char* field) {
+  if (const IndicatorOutput* output = find_output(input.outputs, name)) return output;
+  std::string known;
+  for (const IndicatorOutput& o : input.outputs) known += (known.empty() ? "" : ", ") + o.name;
+  return invalid(reader + " reads " + name + ", which the " + tf_text(input.bars.timeframe()) +
+                     " indicators do not output (" + known + ")",
+                 field, name);
+}
+
+// One column per (timeframe, fuzzy set) and per (timeframe, raw input), as long as the base
+// bars; names alongside.
+Result<void> input_columns(const std::vector<const TimeframeInput*>& inputs,
+                           std::span<const FuzzySet> fuzzy_sets,
+                           std::span<const RawInput> raw_inputs, const CancellationToken& token,
+                           std::vector<std::string>& names,
+                           std::vector<std::vector<double>>& columns) {
   const BarSeries& base = inputs.front()->bars;
   for (const TimeframeInput* input : inputs) {
     const std::string tf = tf_text(input->bars.timeframe());
@@ -114,32 +127,35 @@ Result<void> membership_columns(const std::vector<const TimeframeInput*>& inputs
     const bool is_base = input == inputs.front();
     std::vector<std::optional<std::size_t>> visible;
     if (!is_base) visible = visible_bars(base, input->bars);
-    for (const FuzzySet& set : fuzzy_sets) {
-      if (!set.on(input->bars.timeframe())) continue;
-      const IndicatorOutput* output = find_output(input->outputs, set.spec().input);
-      if (output == nullptr) {
-        std::string known;
-        for (const IndicatorOutput& o : input->outputs)
-          known += (known.empty() ? "" : ", ") + o.name;
-        return invalid("fuzzy set " + set.feature_name() + " reads " + set.spec().input +
-                           ", which the " + tf + " indicators do not output (" + known + ")",
-                       "fuzzy_sets", set.spec().input);
-      }
-      std::vector<double> memberships =
-          set.spec().price_ratio.empty()
-              ? set.apply(output->values)
-              : set.apply(price_ratio(input->bars, set.spec().price_ratio, output->values));
+    const auto add = [&](const std::string& name, std::vector<double> values) {
       if (is_base) {
-        names.push_back(set.feature_name());
-        columns.push_back(std::move(memberships));
-        continue;
+        names.push_back(name);
+        columns.push_back(std::move(values));
+        return;
       }
       std::vector<double> aligned(base.size(), kMissing);
       for (std::size_t i = 0; i < aligned.size(); ++i) {
-        if (visible[i]) aligned[i] = memberships[*visible[i]];
+        if (visible[i]) aligned[i] = values[*visible[i]];
       }
-      names.push_back(tf + ":" + set.feature_name());
+      names.push_back(tf + ":" + name);
       columns.push_back(std::move(aligned));
+    };
+    for (const FuzzySet& set : fuzzy_sets) {
+      if (!set.on(input->bars.timeframe())) continue;
+      auto output =
+          output_for(*input, set.spec().input, "fuzzy set " + set.feature_name(), "fuzzy_sets");
+      if (!output) return std::move(output).error();
+      const std::vector<double>& values = (*output)->values;
+      add(set.feature_name(),
+          set.spec().price_ratio.empty()
+              ? set.apply(values)
+              : set.apply(price_ratio(input->bars, set.spec().price_ratio, values)));
+    }
+    for (const RawInput& raw : raw_inputs) {
+      if (!raw.on(input->bars.timeframe())) continue;
+      auto output = output_for(*input, raw.output, "raw input " + raw.reference, "nn_inputs");
+      if (!output) return std::move(output).error();
+      add(raw.feature_name(), (*output)->values);
     }
   }
   return {};
@@ -172,7 +188,8 @@ Result<FeatureMatrix> build_features(std::span<const TimeframeInput> timeframes,
 
   std::vector<std::string> names;
   std::vector<std::vector<double>> columns;
-  if (auto made = membership_columns(*inputs, fuzzy_sets, token, names, columns); !made) {
+  if (auto made = input_columns(*inputs, fuzzy_sets, settings.raw_inputs, token, names, columns);
+      !made) {
     return std::move(made).error();
   }
   if (settings.price_context) {

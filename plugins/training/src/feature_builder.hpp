@@ -17,6 +17,7 @@
 #include "ktrdr/sdk/cancellation_token.hpp"
 #include "ktrdr/sdk/result.hpp"
 #include "ktrdr/sdk/timeframe.hpp"
+#include "raw_input.hpp"
 #include "strategy.hpp"
 
 namespace ktrdr::training {
@@ -35,6 +36,7 @@ struct FeatureSettings {
   // timeframe outputs (the strategy's moving averages); none when nullopt.
   std::optional<std::vector<std::string>> price_context;
   int history_required = 0;                   // base bars never turned into rows
+  std::vector<RawInput> raw_inputs;           // indicator outputs fed as their values
   LabelSpec labels;
 };
 
@@ -48,9 +50,10 @@ using FeatureProgress = std::function<void(std::size_t done, std::size_t total)>
 // membership of the output named by its `input` on that timeframe (of that timeframe's close /
 // the output when the set has a `price_ratio` reference), named by FuzzySet::feature_name
 // ("rsi_oversold") on the base timeframe and "<tf>:<feature name>" ("1d:rsi_oversold") on the
-// others; then, with price_context, its columns of the base bars (price_context.hpp); then for
-// k = 1 … lookback_periods, for each of those columns, "<name>_lag<k>": its value at base bar
-// i − k.
+// others, then for each raw input fed on that timeframe its output's value, named
+// RawInput::feature_name ("rsi_14_raw", "1d:rsi_14_raw"); then, with price_context, its columns of
+// the base bars (price_context.hpp); then for k = 1 … lookback_periods, for each of those columns,
+// "<name>_lag<k>": its value at base bar i − k.
 //
 // Alignment: every timeframe other than the base must be longer than it. A higher bar with
 // open time T and length L is visible to base bar i (open time t, length l) when it has

@@ -1,6 +1,9 @@
 #include "feature_scaler.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
+#include <optional>
 #include <utility>
 
 #include "feature_names.hpp"
@@ -38,13 +41,37 @@ Result<std::vector<double>> read_numbers(const Json& json, const char* field) {
   return out;
 }
 
+std::optional<Normalization> parse_normalization(const Json& value) {
+  constexpr Normalization kAll[] = {Normalization::kNone, Normalization::kStandard,
+                                    Normalization::kZScore, Normalization::kMinMax};
+  if (!value.is_string()) return std::nullopt;
+  for (const Normalization method : kAll) {
+    if (value.as_string() == to_string(method)) return method;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 Result<FeatureScaler> FeatureScaler::fit(const FeatureMatrix& matrix,
                                          std::span<const std::size_t> rows) {
+  const std::vector<Normalization> methods(matrix.cols(), Normalization::kStandard);
+  return fit(matrix, rows, methods);
+}
+
+Result<FeatureScaler> FeatureScaler::fit(const FeatureMatrix& matrix,
+                                         std::span<const std::size_t> rows,
+                                         std::span<const Normalization> methods) {
   if (rows.empty()) return invalid("cannot fit a feature scaler on no rows", "rows", "0");
   const std::size_t cols = matrix.cols();
+  if (methods.size() != cols) {
+    return invalid("the scaler has " + std::to_string(methods.size()) + " methods for " +
+                       std::to_string(cols) + " features",
+                   "methods", std::to_string(methods.size()));
+  }
   std::vector<double> means(cols, 0.0);
+  std::vector<double> lows(cols, std::numeric_limits<double>::infinity());
+  std::vector<double> highs(cols, -std::numeric_limits<double>::infinity());
   for (const std::size_t r : rows) {
     if (r >= matrix.rows()) {
       return invalid("row " + std::to_string(r) + " is out of range (" +
@@ -59,23 +86,43 @@ Result<FeatureScaler> FeatureScaler::fit(const FeatureMatrix& matrix,
             matrix.feature_names[c], std::to_string(r));
       }
       means[c] += row[c];
+      lows[c] = std::min<double>(lows[c], row[c]);
+      highs[c] = std::max<double>(highs[c], row[c]);
     }
   }
   const auto n = static_cast<double>(rows.size());
   for (double& mean : means) mean /= n;
-  std::vector<double> stds(cols, 0.0);
+  std::vector<double> squares(cols, 0.0);
   for (const std::size_t r : rows) {
     const float* row = matrix.row(r);
     for (std::size_t c = 0; c < cols; ++c) {
       const double d = row[c] - means[c];
-      stds[c] += d * d;
+      squares[c] += d * d;
     }
   }
-  for (double& s : stds) {
-    s = std::sqrt(s / n);
-    if (s < kMinStd) s = 1.0;
+  std::vector<double> offsets(cols, 0.0);
+  std::vector<double> scales(cols, 1.0);
+  for (std::size_t c = 0; c < cols; ++c) {
+    switch (methods[c]) {
+      case Normalization::kNone:
+        continue;
+      case Normalization::kStandard:
+        offsets[c] = means[c];
+        scales[c] = std::sqrt(squares[c] / n);
+        break;
+      case Normalization::kZScore:
+        offsets[c] = means[c];
+        scales[c] = rows.size() > 1 ? std::sqrt(squares[c] / (n - 1.0)) : 0.0;
+        break;
+      case Normalization::kMinMax:
+        offsets[c] = lows[c];
+        scales[c] = highs[c] - lows[c];
+        break;
+    }
+    if (scales[c] < kMinStd) scales[c] = 1.0;
   }
-  return FeatureScaler(matrix.feature_names, std::move(means), std::move(stds));
+  return FeatureScaler(matrix.feature_names, std::move(offsets), std::move(scales),
+                       std::vector<Normalization>(methods.begin(), methods.end()));
 }
 
 Result<FeatureScaler> FeatureScaler::from_json(const Json& json) {
@@ -103,7 +150,26 @@ Result<FeatureScaler> FeatureScaler::from_json(const Json& json) {
                      std::to_string(i));
     }
   }
-  return FeatureScaler(names.as_string_array(), std::move(means).value(), std::move(stds).value());
+  std::vector<Normalization> methods(names.size(), Normalization::kStandard);
+  if (json.has("methods")) {
+    const Json given = json.at("methods");
+    if (!given.is_array() || given.size() != names.size()) {
+      return invalid(
+          "scaler `methods` must be an array of " + std::to_string(names.size()) + " names",
+          "methods");
+    }
+    for (std::size_t i = 0; i < given.size(); ++i) {
+      const auto method = parse_normalization(given[i]);
+      if (!method) {
+        return invalid("scaler `methods` element " + std::to_string(i) +
+                           " is not one of none, standard, zscore, minmax",
+                       "methods", std::to_string(i));
+      }
+      methods[i] = *method;
+    }
+  }
+  return FeatureScaler(names.as_string_array(), std::move(means).value(), std::move(stds).value(),
+                       std::move(methods));
 }
 
 Json FeatureScaler::to_json() const {
@@ -111,6 +177,9 @@ Json FeatureScaler::to_json() const {
   json.set("feature_names", feature_names_);
   json.set("means", number_array(means_));
   json.set("stds", number_array(stds_));
+  Json methods = Json::array();
+  for (const Normalization method : methods_) methods.push_back(Json::string(to_string(method)));
+  json.set("methods", methods);
   return json;
 }
 

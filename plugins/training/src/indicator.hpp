@@ -75,6 +75,13 @@ struct OutputName {
 // Bollinger Bands, whose primary output here is the middle band); empty for single-output types.
 std::span<const OutputName> ktrdr_output_names(std::string_view type);
 
+// Whether KTRDR takes `param` on an indicator of `type` (any spelling make_indicator accepts) and
+// drops it without a word (its parameter models ignore unknown fields), for the parameters its
+// own strategy files give that way: MACD's `period`, `fast`, `slow` and `signal` (it reads only
+// fast_period, slow_period and signal_period), Squeeze Intensity's and OBV's `period`, and a v2
+// indicator's `timeframe` (its indicators run on every timeframe of the strategy).
+bool ktrdr_ignores(std::string_view type, std::string_view param);
+
 // The indicator types make_indicator knows, sorted.
 std::vector<std::string> indicator_types();
 

@@ -38,7 +38,7 @@ const KeySet kTimeframeModes = {"single", "single_timeframe", "multi_timeframe"}
 const KeySet kMembershipKeys = {"type", "parameters"};
 const KeySet kFuzzyGroupKeys = {"indicator", "input_transform"};  // the rest name sets
 const KeySet kInputTransformKeys = {"type", "reference"};
-const KeySet kNnInputKeys = {"fuzzy_set", "timeframes"};
+const KeySet kNnInputKeys = {"fuzzy_set", "raw_indicator", "timeframes", "normalization"};
 // The architecture's own keys, which v3 files may also give directly under `model`.
 const KeySet kFlatArchitectureKeys = {"hidden_layers", "activation", "output_activation",
                                       "dropout"};
@@ -46,8 +46,8 @@ const KeySet kModelKeys = {"type",          "architecture", "features",
                            "training",      "input_size",   "symbol_embedding_dim",
                            "hidden_layers", "activation",   "output_activation",
                            "dropout"};
-const KeySet kArchitectureKeys = {"hidden_layers", "activation", "output_activation", "dropout",
-                                  "symbol_embedding_dim"};
+const KeySet kArchitectureKeys = {"hidden_layers", "activation",           "output_activation",
+                                  "dropout",       "symbol_embedding_dim", "attention_mechanism"};
 const KeySet kFeaturesKeys = {"include_price_context", "lookback_periods", "scale_features"};
 const KeySet kModelTrainingKeys = {"learning_rate", "batch_size",       "epochs",
                                    "optimizer",     "weight_decay",     "analytics",
@@ -185,6 +185,10 @@ class StrategyReader {
 
   void problem(const std::string& path, const std::string& what, int line = 0) {
     problems_.push_back(doc_.error_at(path, what, line));
+  }
+
+  void warning(const std::string& path, const std::string& what) {
+    strategy_.warnings.push_back(doc_.error_at(path, what).message);
   }
 
   // The problems in file order, as one error: the first names the context, every one has its
@@ -529,6 +533,13 @@ class StrategyReader {
       if (key == type_key || key == "source" || (v2 && (key == "feature_id" || key == "type"))) {
         continue;
       }
+      if (ktrdr_ignores(spec.type, key)) {
+        warning(child(path, key),
+                "is ignored, as KTRDR ignores it on " + spec.type +
+                    (key == "timeframe" ? " (indicators run on every timeframe of the strategy)"
+                                        : " (it runs with the parameters it knows)"));
+        continue;
+      }
       // Numbers are parameters; words and true/false are options (make_indicator checks both).
       const Json param = value.at(key);
       if (param.is_number() && std::isfinite(param.as_number())) {
@@ -782,8 +793,22 @@ class StrategyReader {
       }
       unknown_keys(input, path, kNnInputKeys);
       const auto timeframes = read_nn_input_timeframes(input, path);
+      if (member(input, "raw_indicator")) {
+        if (member(input, "fuzzy_set")) {
+          problem(child(path, "raw_indicator"), "cannot be given with `fuzzy_set`: give one");
+        } else if (timeframes) {
+          read_raw_input(input, path, *timeframes);
+        }
+        continue;
+      }
+      if (member(input, "normalization")) {
+        problem(child(path, "normalization"),
+                "applies to a `raw_indicator` input only (fuzzy memberships are in [0, 1])");
+      }
       if (!member(input, "fuzzy_set")) {
-        problem(path, "needs `fuzzy_set`: a key of `fuzzy_sets`");
+        problem(path,
+                "needs `fuzzy_set` (a key of `fuzzy_sets`) or `raw_indicator` (an indicator "
+                "or output, fed as its value)");
         continue;
       }
       const auto key = string_member(input, path, "fuzzy_set");
@@ -805,6 +830,30 @@ class StrategyReader {
       }
       use(*group, *timeframes);
     }
+  }
+
+  // `{raw_indicator: <id or id.output>, normalization: none | zscore | minmax, timeframes}`: the
+  // output's value as a feature (KTRDR's hybrid inputs); one feature per output.
+  void read_raw_input(const Json& input, const std::string& path,
+                      const std::vector<Timeframe>& timeframes) {
+    const auto reference = string_member(input, path, "raw_indicator");
+    if (!reference) return;
+    const std::string at = child(path, "raw_indicator");
+    RawInput raw{.reference = *reference,
+                 .output = output_named(declared_case(*reference), true),
+                 .timeframes = timeframes};
+    constexpr Normalization kRawNormalizations[] = {Normalization::kNone, Normalization::kZScore,
+                                                    Normalization::kMinMax};
+    enum_member(input, path, "normalization", kRawNormalizations, raw.normalization);
+    const std::size_t problems_before = problems_.size();
+    check_input(raw.output, at);
+    if (problems_.size() != problems_before) return;
+    if (auto [it, inserted] = features_.emplace(raw.feature_name(), at); !inserted) {
+      problem(at, "makes feature \"" + raw.feature_name() + "\", as `" + it->second + "` (line " +
+                      std::to_string(doc_.line_of(it->second)) + ") does");
+      return;
+    }
+    strategy_.raw_inputs.push_back(std::move(raw));
   }
 
   // Makes the sets of `group` inputs of the model on `timeframes` (empty: all); two sets making
@@ -915,6 +964,10 @@ class StrategyReader {
       }
     }
     enum_member(architecture, path, "activation", kActivations, spec.activation);
+    if (bool_member(architecture, path, "attention_mechanism").value_or(false)) {
+      warning(child(path, "attention_mechanism"),
+              "is ignored, as KTRDR's MLP ignores it (it has no attention layer)");
+    }
     // KTRDR's files give the symbol embedding here or directly under `model` (read_model).
     if (architecture.has("symbol_embedding_dim") && spec.symbol_embedding_dim > 0) {
       problem(child(path, "symbol_embedding_dim"),

@@ -16,6 +16,7 @@
 #include "ktrdr/sdk/json.hpp"
 #include "ktrdr/sdk/result.hpp"
 #include "ktrdr/sdk/timeframe.hpp"
+#include "raw_input.hpp"
 
 namespace ktrdr::training {
 
@@ -101,12 +102,16 @@ struct Strategy {
   int history_required = 0;
   std::vector<IndicatorSpec> indicators;
   std::vector<FuzzySetSpec> fuzzy_sets;  // in file order
+  std::vector<RawInput> raw_inputs;      // v3 `nn_inputs` with `raw_indicator`, in file order
   ModelSpec model;
   LabelSpec labels;
   DataSplit split;
   // `training.date_range`: the rows' range when a job gives no start / end (end exclusive).
   std::optional<std::chrono::sys_seconds> start;
   std::optional<std::chrono::sys_seconds> end;
+  // What the file asks that is done as KTRDR does it but differs from what it says (a parameter
+  // KTRDR ignores): "<file>:<line>: `<key.path>` …", for the jobs' warnings.
+  std::vector<std::string> warnings;
   std::filesystem::path source_file;  // where it was read from
   Json document;                      // the file as read (kept with the model's artifacts)
 

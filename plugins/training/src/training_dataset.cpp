@@ -147,6 +147,7 @@ Result<TrainingDataset> TrainingDataset::build(const Strategy& strategy,
   FeatureSettings settings{.base_timeframe = strategy.base_timeframe,
                            .lookback_periods = strategy.model.lookback_periods,
                            .history_required = strategy.history_required,
+                           .raw_inputs = strategy.raw_inputs,
                            .labels = strategy.labels};
   if (strategy.model.include_price_context) {
     // Over the strategy's moving averages (their main outputs are named by their ids).

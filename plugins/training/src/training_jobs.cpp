@@ -1,5 +1,6 @@
 #include "training_jobs.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -93,11 +94,17 @@ void append_number(std::string& out, double value) {
   out.append(text, std::to_chars(text, text + sizeof text, value).ptr);
 }
 
+// The strategy file's warnings (strategy.hpp) first among the job's.
+void add_strategy_warnings(OperationContext& context, const Strategy& strategy) {
+  for (const std::string& warning : strategy.warnings) context.add_warning(warning);
+}
+
 }  // namespace
 
 Json run_training(OperationContext& context, const TrainingRequest& request) {
   const Clock::time_point started = Clock::now();
   const Strategy& strategy = request.strategy;
+  add_strategy_warnings(context, strategy);
   const CancellationToken& token = context.token();
   TrainingProgress progress = make_progress(context, request);
   TrainingDataset dataset =
@@ -123,8 +130,12 @@ Json run_training(OperationContext& context, const TrainingRequest& request) {
     context.add_warning(std::move(*warning));
   }
   std::optional<FeatureScaler> scaler;
-  if (strategy.model.scale_features) {
-    scaler = value_or_throw(FeatureScaler::fit(dataset.rows, split.train));
+  const std::vector<Normalization> methods =
+      column_normalizations(dataset.rows.feature_names, strategy.raw_inputs, strategy.timeframes,
+                            strategy.model.lookback_periods, strategy.model.scale_features);
+  if (std::any_of(methods.begin(), methods.end(),
+                  [](Normalization m) { return m != Normalization::kNone; })) {
+    scaler = value_or_throw(FeatureScaler::fit(dataset.rows, split.train, methods));
     for (FeatureMatrix* part : {&train, &validation, &test}) ok_or_throw(scaler->apply(*part));
   }
 
@@ -236,6 +247,7 @@ Json run_evaluation(OperationContext& context, TrainingRequest request) {
 
 Json run_feature_export(OperationContext& context, const TrainingRequest& request) {
   const Clock::time_point started = Clock::now();
+  add_strategy_warnings(context, request.strategy);
   TrainingProgress progress = make_progress(context, request);
   const TrainingDataset dataset = value_or_throw(
       TrainingDataset::build(request.strategy, request.data, progress, context.token()));

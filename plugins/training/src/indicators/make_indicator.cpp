@@ -633,6 +633,21 @@ bool fuzzified_as_close_ratio(std::string_view type) {
   return std::find(std::begin(kAverages), std::end(kAverages), name) != std::end(kAverages);
 }
 
+bool ktrdr_ignores(std::string_view type, std::string_view param) {
+  static constexpr std::pair<std::string_view, std::string_view> kIgnored[]{
+      {"macd", "period"},
+      {"macd", "fast"},
+      {"macd", "slow"},
+      {"macd", "signal"},
+      {"squeeze_intensity", "period"},
+      {"obv", "period"},
+  };
+  if (param == "timeframe") return true;
+  const std::string name = canonical_type(type);
+  return std::find(std::begin(kIgnored), std::end(kIgnored),
+                   std::pair{std::string_view(name), param}) != std::end(kIgnored);
+}
+
 std::vector<std::string> indicator_types() {
   std::vector<std::string> names;
   for (const auto& def : type_table()) names.emplace_back(def.name);
