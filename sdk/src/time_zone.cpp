@@ -40,4 +40,12 @@ sys_seconds TimeZone::midnight_at_or_after(sys_seconds t) const {
   return zone.to_sys(day + days{1}, date::choose::earliest);
 }
 
+sys_seconds TimeZone::to_sys(std::chrono::local_seconds local) const {
+  const date::local_seconds wall{local.time_since_epoch()};
+  // For a skipped time `first` is the period before the gap, for a repeated one the earlier
+  // period: its offset gives the documented instant in both cases.
+  const date::local_info info = zone_of(zone_).get_info(wall);
+  return sys_seconds{wall.time_since_epoch() - info.first.offset};
+}
+
 }  // namespace ktrdr

@@ -58,6 +58,36 @@ TEST_CASE("a midnight that DST skips resolves to the start of the local day", "[
   CHECK(santiago->midnight_at_or_after(at("2024-09-08T04:00:00Z")) == at("2024-09-08T04:00:00Z"));
 }
 
+TEST_CASE("a local wall-clock time converts to its instant, DST gaps and repeats included",
+          "[sdk][time_zone]") {
+  ktrdr::Result<TimeZone> new_york = TimeZone::named("America/New_York");
+  REQUIRE(new_york.ok());
+  using std::chrono::local_days;
+  using std::chrono::local_seconds;
+  const auto local = [](std::chrono::year_month_day day, int hour, int minute) {
+    return local_seconds{local_days{day}} + std::chrono::hours{hour} + std::chrono::minutes{minute};
+  };
+  SECTION("winter and summer times use EST and EDT") {
+    CHECK(new_york->to_sys(local(2025y / 1 / 31, 16, 0)) == at("2025-01-31T21:00:00Z"));
+    CHECK(new_york->to_sys(local(2024y / 7 / 1, 9, 30)) == at("2024-07-01T13:30:00Z"));
+  }
+  SECTION("a time the spring-forward gap skips lands as far past the transition") {
+    // 2024-03-10: 02:00 EST becomes 03:00 EDT (07:00Z); 02:30 is read as EST.
+    CHECK(new_york->to_sys(local(2024y / 3 / 10, 2, 30)) == at("2024-03-10T07:30:00Z"));
+    CHECK(new_york->to_sys(local(2024y / 3 / 10, 3, 0)) == at("2024-03-10T07:00:00Z"));
+  }
+  SECTION("a time the fall-back repeats resolves to its first, daylight-time instant") {
+    // 2024-11-03: 01:30 happens at 05:30Z (EDT) and again at 06:30Z (EST).
+    CHECK(new_york->to_sys(local(2024y / 11 / 3, 1, 30)) == at("2024-11-03T05:30:00Z"));
+    CHECK(new_york->to_sys(local(2024y / 11 / 3, 2, 0)) == at("2024-11-03T07:00:00Z"));
+  }
+  SECTION("a fixed-offset zone is a plain shift") {
+    ktrdr::Result<TimeZone> utc_minus_5 = TimeZone::named("Etc/GMT+5");
+    REQUIRE(utc_minus_5.ok());
+    CHECK(utc_minus_5->to_sys(local(2024y / 7 / 1, 9, 30)) == at("2024-07-01T14:30:00Z"));
+  }
+}
+
 TEST_CASE("an unknown zone is an invalid argument naming it", "[sdk][time_zone]") {
   const ktrdr::Result<TimeZone> zone = TimeZone::named("Mars/Olympus_Mons");
   REQUIRE_FALSE(zone.ok());

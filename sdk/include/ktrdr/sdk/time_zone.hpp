@@ -26,6 +26,12 @@ class TimeZone {
   // earliest instant (the transition itself when it is skipped).
   std::chrono::sys_seconds midnight_at_or_after(std::chrono::sys_seconds t) const;
 
+  // The instant at which this zone's wall clock reads `local`. A local time that a DST change
+  // skips is read with the offset in force before the change, so it lands as far past the
+  // transition as it lies inside the gap (02:30 on New York's spring-forward night is 03:30
+  // EDT); a local time that a DST change repeats resolves to its earlier instant.
+  std::chrono::sys_seconds to_sys(std::chrono::local_seconds local) const;
+
  private:
   TimeZone(std::string name, const void* zone) : name_(std::move(name)), zone_(zone) {}
 
