@@ -1,5 +1,5 @@
-// ktrdr: the engine's command line — run job files, list plugins, serve the operations API and
-// control a server's operations.
+// ktrdr: the engine's command line — run job files, list plugins, serve the operations API,
+// control a server's operations and check the connection to Interactive Brokers.
 #include <CLI/CLI.hpp>
 
 #include <csignal>
@@ -11,6 +11,24 @@
 #include "plugin_probe.hpp"
 #include "job_runner.hpp"
 #include "ktrdr/sdk/version.hpp"
+
+namespace {
+
+// Where TWS / IB Gateway is: --tws-host, --tws-port, --client-id (serve and ib check).
+void add_tws_options(CLI::App& command, ktrdr::engine::DataProviderOptions& data) {
+  command.add_option("--tws-host", data.tws_host, "Host of TWS / IB Gateway (default 127.0.0.1)");
+  command
+      .add_option("--tws-port", data.tws_port,
+                  "Port of TWS / IB Gateway (default 4002: Gateway paper; 7497: TWS paper)")
+      ->check(CLI::Range(1, 65535));
+  command
+      .add_option("--client-id", data.client_id,
+                  "API client id (default 1; one per connection: give `ktrdr ib check` another "
+                  "than a running `ktrdr serve`)")
+      ->check(CLI::NonNegativeNumber);
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace ktrdr::engine;
@@ -73,9 +91,30 @@ int main(int argc, char** argv) {
                         "Delete finished operations created more than this many days ago (at "
                         "start and hourly; default: keep them)")
       ->check(CLI::NonNegativeNumber);
+  serve_cmd->add_option("--provider", serve.data.provider,
+                        "The data plugin's provider for the IB host service routes: csv-archive, "
+                        "synthetic or tws (IB's TWS / IB Gateway)");
+  add_tws_options(*serve_cmd, serve.data);
   serve_cmd->add_option("--keep", serve.keep,
                         "Keep at most this many finished operations, the newest (at start and "
                         "hourly; default: all)");
+
+  IbCheckOptions ib;
+  std::string ib_progress = "auto";
+  auto* ib_cmd =
+      app.add_subcommand("ib", "Interactive Brokers: check the connection to TWS / IB Gateway");
+  ib_cmd->require_subcommand(1);
+  auto* ib_check_cmd = ib_cmd->add_subcommand(
+      "check",
+      "Connect to TWS / IB Gateway and print the server version, the accounts, and a "
+      "symbol's contract and head timestamp");
+  add_tws_options(*ib_check_cmd, ib.data);
+  ib_check_cmd->add_option("--symbol", ib.symbol, "A symbol to look up")->capture_default_str();
+  ib_check_cmd->add_option("--timeframe", ib.timeframe, "The bar size of the head timestamp")
+      ->capture_default_str();
+  ib_check_cmd->add_option("--progress", ib_progress, "Progress display")
+      ->check(CLI::IsMember({"auto", "tty", "plain", "json"}))
+      ->capture_default_str();
 
   OpsOptions ops;
   auto* ops_cmd = app.add_subcommand("ops", "Inspect and control the operations of a server");
@@ -119,6 +158,10 @@ int main(int argc, char** argv) {
       return run_command(global, run);
     }
     if (serve_cmd->parsed()) return serve_command(global, serve);
+    if (ib_check_cmd->parsed()) {
+      ib.progress = *progress_style_from_string(ib_progress);
+      return ib_check_command(global, ib);
+    }
     if (ops_cmd->parsed()) {
       for (auto* sub : ops_cmd->get_subcommands()) ops.action = sub->get_name();
       ops.progress = *progress_style_from_string(watch_progress);

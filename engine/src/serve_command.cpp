@@ -48,6 +48,7 @@ Result<HostServiceOptions> access_options(const ServeOptions& options) {
 }  // namespace
 
 int serve_command(const GlobalOptions& global, const ServeOptions& options) {
+  export_data_provider_options(options.data);
   auto server_options = access_options(options);
   if (!server_options.ok()) {
     std::cerr << "ktrdr serve: error: " << server_options.error().message << "\n";

@@ -5,10 +5,9 @@
 
 #include <signal.h>
 
-#include <sstream>
-
 #include "ktrdr/sdk/csv_bar_store.hpp"
 #include "ktrdr/sdk/time_format.hpp"
+#include "data_plugin_run.hpp"
 #include "ktrdr_server.hpp"
 
 using namespace ktrdr;
@@ -17,12 +16,6 @@ using Catch::Matchers::Contains;
 using namespace std::chrono_literals;
 
 namespace {
-
-// A plugin directory with just the data plugin.
-struct DataPlugin {
-  TempDir dir;
-  DataPlugin() { dir.copy_in(KTRDR_DATA_PLUGIN); }
-};
 
 // The data config both sides read: the shared archive with IB's limits, pacing `speedup`× real
 // time (2 s of IB's per-contract window is 2 s / speedup here).
@@ -38,19 +31,6 @@ std::filesystem::path write_job(const TempDir& work, const std::filesystem::path
                                  "    params: {symbol: EURUSD, timeframe: 1h, start: 2019-01-01, "
                                  "end: 2021-01-01, data_dir: " +
                                      store.string() + "}\n");
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> out;
-  std::stringstream stream(text);
-  for (std::string line; std::getline(stream, line);) out.push_back(line);
-  return out;
-}
-
-Json finished_event(const std::vector<std::string>& lines) {
-  const auto finished = events_of_type(parse_ndjson(lines), "job_finished");
-  REQUIRE(finished.size() == 1);
-  return finished[0];
 }
 
 // True for a progress line past segment `n` of the fetch.

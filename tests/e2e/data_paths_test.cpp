@@ -2,6 +2,7 @@
 // started, and `ktrdr serve` confines the paths of requests to its --root directories.
 #include <catch2/catch.hpp>
 
+#include "data_plugin_run.hpp"
 #include "ktrdr_server.hpp"
 
 using namespace ktrdr;
@@ -9,11 +10,6 @@ using namespace ktrdr::test;
 using Catch::Matchers::Contains;
 
 namespace {
-
-struct DataPlugin {
-  TempDir dir;
-  DataPlugin() { dir.copy_in(KTRDR_DATA_PLUGIN); }
-};
 
 const std::map<std::string, std::string> kEnv = {
     {"KTRDR_PLUGIN_PATH", ""}, {"KTRDR_DATA_CONFIG", ""}, {"KTRDR_DATA_DIR", ""}};

@@ -2,14 +2,40 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <charconv>
 #include <set>
 #include <utility>
 
 #include "csv_archive_provider.hpp"
 #include "synthetic_provider.hpp"
+#include "tws_bar_provider.hpp"
 
 namespace ktrdr::data {
 namespace {
+
+// "csv-archive, synthetic or tws".
+std::string provider_list() {
+  const auto& names = DataConfig::provider_names();
+  std::string text;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    text += (i == 0 ? "" : i + 1 == names.size() ? " or " : ", ") + names[i];
+  }
+  return text;
+}
+
+// An integer from `low` to `high` in environment variable `name`.
+Result<std::int64_t> env_integer(std::string_view name, const std::string& text, std::int64_t low,
+                                 std::int64_t high) {
+  std::int64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < low || value > high) {
+    return Error::invalid_argument(std::string(name) + " must be an integer from " +
+                                       std::to_string(low) + " to " + std::to_string(high) +
+                                       ", got \"" + text + "\"",
+                                   {{"field", std::string(name)}, {"value", text}});
+  }
+  return value;
+}
 
 // Reads one YAML file into a DataConfig, naming the file, line and key in every error.
 class ConfigReader {
@@ -57,7 +83,7 @@ class ConfigReader {
     const auto providers = root["providers"];
     if (!providers) return std::nullopt;
     if (!providers.IsMap()) return bad(providers, "providers", "must be a mapping");
-    if (auto error = known_keys(providers, "providers.", {"csv-archive", "synthetic"}))
+    if (auto error = known_keys(providers, "providers.", {"csv-archive", "synthetic", "tws"}))
       return error;
     if (const auto archive = providers["csv-archive"]) {
       if (auto error = known_keys(archive, "providers.csv-archive.", {"archive", "pacing"}))
@@ -78,6 +104,40 @@ class ConfigReader {
       if (auto error =
               read_pacing(synthetic, "providers.synthetic.pacing", config.synthetic.pacing))
         return error;
+    }
+    if (const auto tws = providers["tws"]) return read_tws(tws, config.tws);
+    return std::nullopt;
+  }
+
+  std::optional<Error> read_tws(const YAML::Node& node, TwsSettings& out) {
+    const std::string prefix = "providers.tws.";
+    if (auto error = known_keys(
+            node, prefix,
+            {"host", "port", "client_id", "use_rth", "connect_timeout", "request_timeout"}))
+      return error;
+    if (const auto host = node["host"]) out.host = host.as<std::string>();
+    if (const auto port = node["port"]) {
+      const auto value = port.as<std::int64_t>(0);
+      if (value < 1 || value > 65535) return bad(port, prefix + "port", "must be from 1 to 65535");
+      out.port = static_cast<std::uint16_t>(value);
+    }
+    if (const auto id = node["client_id"]) {
+      const auto value = id.as<std::int64_t>(-1);
+      if (value < 0 || value > 2147483647) {
+        return bad(id, prefix + "client_id", "must be an integer from 0 to 2147483647");
+      }
+      out.client_id = static_cast<int>(value);
+    }
+    if (const auto rth = node["use_rth"]) out.use_rth = rth.as<bool>();
+    for (const auto& [key, target] : {std::pair{"connect_timeout", &out.connect_timeout_seconds},
+                                      std::pair{"request_timeout", &out.request_timeout_seconds}}) {
+      if (const auto seconds = node[key]) {
+        const auto value = seconds.as<std::int64_t>(0);
+        if (value < 1 || value > 3600) {
+          return bad(seconds, prefix + key, "must be a number of seconds from 1 to 3600");
+        }
+        *target = static_cast<std::uint32_t>(value);
+      }
     }
     return std::nullopt;
   }
@@ -114,7 +174,7 @@ class ConfigReader {
     return std::find(names.begin(), names.end(), name) != names.end();
   }
 
-  static std::string unknown_provider() { return "must be csv-archive or synthetic"; }
+  static std::string unknown_provider() { return "must be " + provider_list(); }
 
   std::filesystem::path path_;
 };
@@ -128,6 +188,26 @@ Result<DataConfig> DataConfig::load(const EnvLookup& env) {
   }
   if (!config) return config;
   if (const auto dir = env("KTRDR_DATA_DIR"); dir && !dir->empty()) config->data_dir = *dir;
+  if (const auto provider = env("KTRDR_DATA_PROVIDER"); provider && !provider->empty()) {
+    const auto& names = provider_names();
+    if (std::find(names.begin(), names.end(), *provider) == names.end()) {
+      return Error::invalid_argument(
+          "KTRDR_DATA_PROVIDER must be " + provider_list() + ", got \"" + *provider + "\"",
+          {{"field", "KTRDR_DATA_PROVIDER"}, {"value", *provider}});
+    }
+    config->provider = *provider;
+  }
+  if (const auto host = env("KTRDR_TWS_HOST"); host && !host->empty()) config->tws.host = *host;
+  if (const auto port = env("KTRDR_TWS_PORT"); port && !port->empty()) {
+    auto value = env_integer("KTRDR_TWS_PORT", *port, 1, 65535);
+    if (!value) return std::move(value).error();
+    config->tws.port = static_cast<std::uint16_t>(*value);
+  }
+  if (const auto id = env("KTRDR_TWS_CLIENT_ID"); id && !id->empty()) {
+    auto value = env_integer("KTRDR_TWS_CLIENT_ID", *id, 0, 2147483647);
+    if (!value) return std::move(value).error();
+    config->tws.client_id = static_cast<int>(*value);
+  }
   return config;
 }
 
@@ -136,7 +216,7 @@ Result<DataConfig> DataConfig::from_file(const std::filesystem::path& path) {
 }
 
 const std::vector<std::string>& DataConfig::provider_names() {
-  static const std::vector<std::string> names{"csv-archive", "synthetic"};
+  static const std::vector<std::string> names{"csv-archive", "synthetic", "tws"};
   return names;
 }
 
@@ -153,8 +233,17 @@ Result<std::shared_ptr<BarProvider>> DataConfig::make_provider(std::string_view 
     return std::shared_ptr<BarProvider>(std::make_shared<SyntheticProvider>(
         SyntheticOptions{.seed = synthetic.seed, .pacing = *pacing}));
   }
+  if (name == "tws") {
+    return std::shared_ptr<BarProvider>(std::make_shared<TwsBarProvider>(TwsProviderOptions{
+        .client = {.host = tws.host,
+                   .port = tws.port,
+                   .client_id = tws.client_id,
+                   .connect_timeout = std::chrono::seconds(tws.connect_timeout_seconds),
+                   .request_timeout = std::chrono::seconds(tws.request_timeout_seconds)},
+        .use_rth = tws.use_rth}));
+  }
   return Error::invalid_argument(
-      "provider must be csv-archive or synthetic, got \"" + std::string(name) + "\"",
+      "provider must be " + provider_list() + ", got \"" + std::string(name) + "\"",
       {{"field", "provider"}, {"value", std::string(name)}});
 }
 

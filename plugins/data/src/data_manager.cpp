@@ -4,6 +4,7 @@
 #include "data_progress_renderer.hpp"
 #include "data_validation.hpp"
 #include "host_bar_provider.hpp"
+#include "provider_check.hpp"
 
 namespace ktrdr::data {
 namespace {
@@ -68,6 +69,11 @@ Result<std::string> DataManager::start_load(const OperationRequest& request) {
 
 Result<std::string> DataManager::start_validate(const OperationRequest& request) {
   return start_managed_operation(request, &DataValidation::run);
+}
+
+Result<std::string> DataManager::start_check(const OperationRequest& request) {
+  return start_managed_operation(
+      request, [this](OperationContext& context) { return ProviderCheck::run(context, config_); });
 }
 
 }  // namespace ktrdr::data

@@ -1,7 +1,7 @@
-// DataManager: the data domain's ServiceOrchestrator — starts data.load and data.validate as
-// managed operations, picks the IbDataAdapter a load fetches through (in-process provider, or
-// the IB host service per USE_IB_HOST_SERVICE / IB_HOST_SERVICE_URL or the job), and is the IB
-// host service itself under `ktrdr serve --plugin data`. Thread-safe.
+// DataManager: the data domain's ServiceOrchestrator — starts data.load, data.validate and
+// data.check as managed operations, picks the IbDataAdapter a load fetches through (in-process
+// provider, or the IB host service per USE_IB_HOST_SERVICE / IB_HOST_SERVICE_URL or the job), and
+// is the IB host service itself under `ktrdr serve --plugin data`. Thread-safe.
 #pragma once
 
 #include <map>
@@ -30,6 +30,7 @@ class DataManager final : public ServiceOrchestrator {
   // Start a validated request; return the operation id (or a routing/provider error at once).
   Result<std::string> start_load(const OperationRequest& request);
   Result<std::string> start_validate(const OperationRequest& request);
+  Result<std::string> start_check(const OperationRequest& request);
 
   // The adapter for `routing` (host service: its URL; local: the named provider). Made once
   // and kept, so contract caches and pacing history span the jobs of this process.

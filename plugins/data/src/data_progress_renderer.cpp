@@ -19,6 +19,33 @@ std::string seconds(double value) {
   return text;
 }
 
+// data.check, also partial: "  tws: connected (server version 187, accounts DU1234567 …) · AAPL:
+// APPLE INC (IB conId 265598, SMART) · 1h bars from 1980-12-12T14:30:00Z".
+std::string check_summary(const Json& result) {
+  const Json health = result.at("health");
+  const Json accounts = health.at("accounts");
+  std::string text = "  " + result.get_string("provider").value_or("?") + ": ";
+  if (!health.get_bool("ok").value_or(false)) {
+    text += "not reachable";
+  } else if (health.has("server_version")) {
+    text += "connected (server version " +
+            std::to_string(health.get_int("server_version").value_or(0)) + ", accounts " +
+            (accounts.size() == 0 ? std::string("none") : accounts[0].as_string()) +
+            (accounts.size() > 1 ? " …" : "") + ")";
+  } else {
+    text += "reachable";
+  }
+  if (result.has("contract")) {
+    text += " · " + result.get_string("symbol").value_or("?") + ": " +
+            result.at("contract").get_string("description").value_or("");
+  }
+  if (result.has("head_timestamp")) {
+    text += " · " + result.get_string("timeframe").value_or("?") + " bars from " +
+            result.get_string("head_timestamp").value_or("?");
+  }
+  return text;
+}
+
 std::string load_summary(const Json& result) {
   const Json segments = result.at("segments");
   const Json gaps = result.at("gaps");
@@ -97,6 +124,7 @@ std::string DataProgressRenderer::render_message(const ProgressState& state) con
 
 std::string DataProgressRenderer::render_result(const Json& result) const {
   if (result.has("series")) return validation_summary(result);
+  if (result.has("health")) return check_summary(result);
   return load_summary(result);
 }
 

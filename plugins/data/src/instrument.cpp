@@ -63,6 +63,14 @@ Instrument infer_instrument(std::string_view symbol) {
   return Instrument::kStock;
 }
 
+std::string crypto_base(std::string_view symbol) {
+  const std::string s = upper(symbol);
+  for (const std::string_view base : kCryptoBases) {
+    if (s.starts_with(base)) return std::string(base);
+  }
+  return s;
+}
+
 Market market_of(Instrument instrument) noexcept {
   switch (instrument) {
     case Instrument::kStock: return Market::kUsEquity;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "ktrdr/sdk/result.hpp"
@@ -19,6 +20,10 @@ Result<Instrument> parse_instrument(std::string_view text);
 // Six letters that form two ISO currencies (EURUSD) → forex; a crypto quote suffix (BTCUSDT,
 // ETHUSD with a crypto base, …-USD) → crypto; anything else → stock.
 Instrument infer_instrument(std::string_view symbol);
+
+// The coin of a crypto symbol, its quote suffix dropped: "BTCUSDT", "BTC-USD", "btcusd" → "BTC";
+// the symbol upper-cased when it has no known coin.
+std::string crypto_base(std::string_view symbol);
 
 // The market whose calendar judges this instrument's bars. Futures use the FX week (Sunday
 // evening to Friday 17:00 New York, like CME Globex); their daily one-hour halt is not modelled.
