@@ -67,7 +67,8 @@ TEST_CASE("the config file's providers.tws section, checked key by key", "[data]
                               "provider: tws\n"
                               "providers:\n"
                               "  tws: {host: 10.0.0.5, port: 4001, client_id: 3, use_rth: true,\n"
-                              "        connect_timeout: 5, request_timeout: 120}\n");
+                              "        connect_timeout: 5, request_timeout: 120,\n"
+                              "        reconnect_max_backoff: 4}\n");
   const DataConfig config = DataConfig::from_file(file).value();
   CHECK(config.provider == "tws");
   CHECK(config.tws.host == "10.0.0.5");
@@ -76,6 +77,7 @@ TEST_CASE("the config file's providers.tws section, checked key by key", "[data]
   CHECK(config.tws.use_rth);
   CHECK(config.tws.connect_timeout_seconds == 5);
   CHECK(config.tws.request_timeout_seconds == 120);
+  CHECK(config.tws.reconnect_max_backoff_seconds == 4);
   // The environment wins over the file.
   const DataConfig overridden =
       DataConfig::load(env_of({{"KTRDR_DATA_CONFIG", file.string()}, {"KTRDR_TWS_PORT", "4002"}}))

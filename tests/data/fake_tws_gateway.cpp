@@ -2,6 +2,7 @@
 // framing and play the script.
 #include "fake_tws_gateway.hpp"
 
+#include <algorithm>
 #include <array>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -252,15 +253,22 @@ class FakeTwsGateway::Session : public std::enable_shared_from_this<Session> {
     }
     if (id == "20") {
       const int req_id = static_cast<int>(to_integer(message[1]).value_or(0));
-      return respond(req_id, message[3], historical_frames(req_id, message));
+      return respond(req_id, message[3], historical_frames(req_id, message),
+                     script_.historical_answers);
     }
     if (id == "25") return on_cancel(static_cast<int>(to_integer(message[2]).value_or(0)));
     // 90 (cancelHeadTimestamp) draws nothing; other messages are ignored.
   }
 
-  void respond(int req_id, const std::string& symbol, std::vector<std::string> data) {
-    const auto listed = script_.answers.find(symbol);
-    const FakeTwsAnswer answer = listed == script_.answers.end() ? FakeTwsAnswer{} : listed->second;
+  // The answer listed for `symbol` in `first`, else in the script's answers, else kData.
+  void respond(int req_id, const std::string& symbol, std::vector<std::string> data,
+               const std::map<std::string, FakeTwsAnswer>& first = {}) {
+    FakeTwsAnswer answer;
+    if (const auto listed = first.find(symbol); listed != first.end()) {
+      answer = listed->second;
+    } else if (const auto known = script_.answers.find(symbol); known != script_.answers.end()) {
+      answer = known->second;
+    }
     switch (answer.kind) {
       case FakeTwsAnswer::Kind::kData:
         return deliver(req_id, std::move(data), answer.delay);
@@ -461,10 +469,11 @@ class FakeTwsGateway::Session : public std::enable_shared_from_this<Session> {
   std::map<int, std::shared_ptr<net::steady_timer>> in_flight_;
 };
 
-FakeTwsGateway::FakeTwsGateway(FakeTwsScript script)
+FakeTwsGateway::FakeTwsGateway(FakeTwsScript script, std::uint16_t port)
     : script_(std::move(script)),
       work_(net::make_work_guard(io_)),
-      acceptor_(io_, tcp::endpoint(net::ip::make_address("127.0.0.1"), 0)) {
+      acceptor_(io_, tcp::endpoint(net::ip::make_address("127.0.0.1"), port),
+                /*reuse_address=*/true) {
   port_ = acceptor_.local_endpoint().port();
   do_accept();
   thread_ = std::thread([this] { io_.run(); });
@@ -529,6 +538,19 @@ std::optional<Fields> FakeTwsGateway::wait_for_message(const std::string& id,
     return false;
   });
   return found;
+}
+
+std::size_t FakeTwsGateway::wait_for_count(const std::string& id, std::size_t count,
+                                           std::chrono::milliseconds timeout) const {
+  std::size_t seen = 0;
+  std::unique_lock lock(mutex_);
+  changed_.wait_for(lock, timeout, [&] {
+    seen = static_cast<std::size_t>(
+        std::count_if(received_.begin(), received_.end(),
+                      [&](const Fields& message) { return !message.empty() && message[0] == id; }));
+    return seen >= count;
+  });
+  return seen;
 }
 
 }  // namespace ktrdr::data::tws::testing

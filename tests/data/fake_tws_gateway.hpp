@@ -70,6 +70,8 @@ struct FakeTwsScript {
 
   // By symbol; a symbol not listed is answered kData.
   std::map<std::string, FakeTwsAnswer> answers;
+  // By symbol, for reqHistoricalData only, before `answers` (e.g. slow bars, quick lookups).
+  std::map<std::string, FakeTwsAnswer> historical_answers;
   // reqContractDetails, kData: each listed contract's details (req_id is replaced), then
   // contractDataEnd; a symbol not listed draws 200 "No security definition".
   std::map<std::string, std::vector<TwsContractDetails>> contracts;
@@ -92,7 +94,8 @@ struct FakeTwsScript {
 
 class FakeTwsGateway {
  public:
-  explicit FakeTwsGateway(FakeTwsScript script = {});
+  // Listens on `port` (0: a free one; a fixed port lets a test restart "the same" gateway).
+  explicit FakeTwsGateway(FakeTwsScript script = {}, std::uint16_t port = 0);
   ~FakeTwsGateway();
   FakeTwsGateway(const FakeTwsGateway&) = delete;
   FakeTwsGateway& operator=(const FakeTwsGateway&) = delete;
@@ -111,6 +114,10 @@ class FakeTwsGateway {
   // after `timeout` (a bound against hangs, far above what a loaded machine takes).
   std::optional<Fields> wait_for_message(
       const std::string& id, std::chrono::milliseconds timeout = std::chrono::seconds(30)) const;
+  // Waits until `count` messages whose id is `id` have arrived, or `timeout`; returns how many
+  // have.
+  std::size_t wait_for_count(const std::string& id, std::size_t count,
+                             std::chrono::milliseconds timeout = std::chrono::seconds(30)) const;
 
  private:
   class Session;

@@ -1,11 +1,15 @@
 // The tws provider end to end with real processes: `ktrdr serve --plugin data --provider tws`
 // against a fake IB Gateway (tests/data/fake_tws_gateway.hpp) on loopback, `ktrdr run` loading
 // two years of 1h bars through it in IB-sized segments, and `ktrdr ib check`.
+#include <signal.h>
+
 #include <catch2/catch.hpp>
+#include <thread>
+
+#include "data_plugin_run.hpp"
 #include "fake_tws_gateway.hpp"
 #include "ktrdr/sdk/csv_bar_store.hpp"
 #include "ktrdr/sdk/time_format.hpp"
-#include "data_plugin_run.hpp"
 #include "ktrdr_server.hpp"
 
 using namespace ktrdr;
@@ -33,6 +37,14 @@ FakeTwsScript btc_script() {
   btc.time_zone_id = "US/Central";
   script.contracts["BTC"] = {btc};
   return script;
+}
+
+std::filesystem::path write_load_job(const TempDir& work, const std::filesystem::path& store) {
+  return work.write("load.yaml",
+                    "version: 1\njobs:\n  - name: btc\n    kind: data.load\n"
+                    "    params: {symbol: BTCUSD, timeframe: 1h, start: 2023-01-01, "
+                    "end: 2025-01-01, data_dir: " +
+                        store.string() + "}\n");
 }
 
 std::size_t count_messages(const FakeTwsGateway& gateway, const std::string& id) {
@@ -69,11 +81,7 @@ TEST_CASE("ktrdr serve --provider tws serves IB's bars, and a load fills two yea
   CHECK(tws.get_int("client_id") == 7);
 
   const auto store = work.path() / "store";
-  const auto job = work.write("load.yaml",
-                              "version: 1\njobs:\n  - name: btc\n    kind: data.load\n"
-                              "    params: {symbol: BTCUSD, timeframe: 1h, start: 2023-01-01, "
-                              "end: 2025-01-01, data_dir: " +
-                                  store.string() + "}\n");
+  const auto job = write_load_job(work, store);
   std::map<std::string, std::string> env = server_env;
   env["USE_IB_HOST_SERVICE"] = "true";
   env["IB_HOST_SERVICE_URL"] = server.url();
@@ -86,6 +94,10 @@ TEST_CASE("ktrdr serve --provider tws serves IB's bars, and a load fills two yea
   CHECK(result.at("segments").get_int("planned") == 25);  // 731 days in 30-day requests
   CHECK(result.at("segments").get_int("ok") == 25);
   CHECK(result.at("gaps").get_int("left") == 0);
+  CHECK(result.get_int("pacing_waits") > 0);  // fewer than 6 requests per contract in 2 s
+  const CurlResponse stats = curl({server.url() + "/data/stats"});
+  REQUIRE(stats.status == 200);
+  CHECK(Json::parse(stats.body)->get_int("pacing_violations") == 0);
 
   auto saved = CsvBarStore(store).read("BTCUSD", Timeframe::k1h);
   REQUIRE(saved.ok());
@@ -148,4 +160,106 @@ TEST_CASE("ktrdr ib check prints what it found, or why it could not connect", "[
                                   std::to_string(port)));
     CHECK_THAT(dead.out, Contains("tws: not reachable"));
   }
+}
+
+TEST_CASE("Ctrl-C in a load from IB cancels the request outstanding at IB", "[e2e][data][tws]") {
+  FakeTwsScript script = btc_script();
+  script.historical_answers["BTC"] = FakeTwsAnswer::of(FakeTwsAnswer::Kind::kSilence);
+  FakeTwsGateway gateway(script);
+  DataPlugin plugins;
+  TempDir work;
+  const std::map<std::string, std::string> env = {
+      {"KTRDR_PLUGIN_PATH", ""}, {"KTRDR_TWS_PORT", std::to_string(gateway.port())}};
+  const auto store = work.path() / "store";
+  const auto job = work.write("load.yaml",
+                              "version: 1\njobs:\n  - name: btc\n    kind: data.load\n"
+                              "    params: {symbol: BTCUSD, timeframe: 1h, provider: tws, "
+                              "start: 2024-01-01, end: 2024-03-01, data_dir: " +
+                                  store.string() + "}\n");
+  Subprocess ktrdr(ktrdr_args(plugins.dir, {"run", job.string(), "--progress", "json"}), env);
+  const auto request = gateway.wait_for_message("20");
+  REQUIRE(request);
+  ktrdr.signal(SIGINT);
+  REQUIRE(ktrdr.wait(30s) == 130);
+  CHECK(finished_event(ktrdr.out_lines()).get_string("state") == "cancelled");
+  const auto cancel = gateway.wait_for_message("25", 10s);
+  REQUIRE(cancel);
+  CHECK(*cancel == Fields{"25", "1", (*request)[1]});  // cancelHistoricalData of that request
+}
+
+TEST_CASE(
+    "a gateway lost mid-load: reconnect attempts, a clear failure with the bars kept, and "
+    "after a restart the re-run fetches only what is missing",
+    "[e2e][data][tws]") {
+  FakeTwsScript script = btc_script();
+  script.historical_answers["BTC"].delay = 50ms;
+  auto gateway = std::make_unique<FakeTwsGateway>(script);
+  const std::uint16_t port = gateway->port();
+  DataPlugin plugins;
+  TempDir work;
+  const auto config = work.write(
+      "data.yaml", "pacing_speedup: 20\nproviders:\n  tws: {reconnect_max_backoff: 1}\n");
+  const std::map<std::string, std::string> server_env = {{"KTRDR_PLUGIN_PATH", ""},
+                                                         {"KTRDR_DATA_CONFIG", config.string()}};
+  KtrdrServer server(plugins.dir, work.path() / "ops.db",
+                     {"--plugin", "data", "--provider", "tws", "--tws-port", std::to_string(port)},
+                     server_env);
+  std::map<std::string, std::string> env = server_env;
+  env["USE_IB_HOST_SERVICE"] = "true";
+  env["IB_HOST_SERVICE_URL"] = server.url();
+  const auto store = work.path() / "store";
+  const auto job = write_load_job(work, store);
+
+  std::int64_t fetched = 0;
+  std::int64_t segments_left = 0;
+  {
+    Subprocess ktrdr(ktrdr_args(plugins.dir, {"run", job.string(), "--progress", "json"}), env);
+    REQUIRE(gateway->wait_for_count("20", 6) >= 6);
+    gateway.reset();  // the Gateway goes away mid-load
+    REQUIRE(ktrdr.wait(120s) == 1);
+    const Json finished = finished_event(ktrdr.out_lines());
+    CHECK(finished.get_string("state") == "failed");
+    CHECK_THAT(finished.at("error").get_string("message").value_or(""),
+               Contains("not connected") && Contains("segments in a row failed"));
+    const Json partial = finished.at("result");
+    CHECK(partial.get_int("retries") > 0);
+    fetched = partial.get_int("bars_fetched").value_or(0);
+    REQUIRE(fetched > 0);
+    auto saved = CsvBarStore(store).read("BTCUSD", Timeframe::k1h);
+    REQUIRE(saved.ok());
+    CHECK(static_cast<std::int64_t>(saved->size()) == fetched);
+    segments_left = partial.at("segments").get_int("planned").value_or(0) -
+                    partial.at("segments").get_int("ok").value_or(0);
+  }
+  // The Gateway comes back on its port; the service reconnects on its own.
+  gateway = std::make_unique<FakeTwsGateway>(script, port);
+  const auto health_connected = [&] {
+    const CurlResponse health = curl({server.url() + "/health"});
+    const auto body = Json::parse(health.body);
+    return body.ok() && body->at("dependencies")
+                            .at("data.ib_provider")
+                            .at("provider_health")
+                            .get_bool("connected")
+                            .value_or(false);
+  };
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (!health_connected() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(100ms);  // the test asks /health; nothing notifies it
+  }
+  REQUIRE(health_connected());
+  const Json state = Json::parse(curl({server.url() + "/health"}).body)
+                         ->at("dependencies")
+                         .at("data.ib_provider")
+                         .at("provider_health");
+  CHECK(state.get_int("reconnects") == 1);
+
+  const Completed rerun =
+      run_program(ktrdr_args(plugins.dir, {"run", job.string(), "--progress", "json"}), env);
+  INFO(rerun.out << rerun.err);
+  REQUIRE(rerun.exit_code == 0);
+  const Json result = finished_event(lines_of(rerun.out)).at("result");
+  CHECK(result.get_int("bars_before") == fetched);
+  CHECK(result.at("segments").get_int("planned") == segments_left);  // only what was missing
+  CHECK(result.get_int("bars_after") == 731 * 24);
+  CHECK(server.stop() == 0);
 }

@@ -24,6 +24,9 @@ Subprocess::Subprocess(std::vector<std::string> argv, std::map<std::string, std:
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, out_pipe[1], STDOUT_FILENO);
   posix_spawn_file_actions_adddup2(&actions, err_pipe[1], STDERR_FILENO);
+  // The child inherits nothing else: a socket the test listens on (a fake server) must close
+  // when the test closes it, not live on in every process it started.
+  posix_spawn_file_actions_addclosefrom_np(&actions, STDERR_FILENO + 1);
   posix_spawnattr_t attributes;
   posix_spawnattr_init(&attributes);
   // The child starts with no blocked signals, whatever the test runner blocks.

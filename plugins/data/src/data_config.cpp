@@ -111,9 +111,9 @@ class ConfigReader {
 
   std::optional<Error> read_tws(const YAML::Node& node, TwsSettings& out) {
     const std::string prefix = "providers.tws.";
-    if (auto error = known_keys(
-            node, prefix,
-            {"host", "port", "client_id", "use_rth", "connect_timeout", "request_timeout"}))
+    if (auto error = known_keys(node, prefix,
+                                {"host", "port", "client_id", "use_rth", "connect_timeout",
+                                 "request_timeout", "reconnect_max_backoff"}))
       return error;
     if (const auto host = node["host"]) out.host = host.as<std::string>();
     if (const auto port = node["port"]) {
@@ -129,8 +129,10 @@ class ConfigReader {
       out.client_id = static_cast<int>(value);
     }
     if (const auto rth = node["use_rth"]) out.use_rth = rth.as<bool>();
-    for (const auto& [key, target] : {std::pair{"connect_timeout", &out.connect_timeout_seconds},
-                                      std::pair{"request_timeout", &out.request_timeout_seconds}}) {
+    for (const auto& [key, target] :
+         {std::pair{"connect_timeout", &out.connect_timeout_seconds},
+          std::pair{"request_timeout", &out.request_timeout_seconds},
+          std::pair{"reconnect_max_backoff", &out.reconnect_max_backoff_seconds}}) {
       if (const auto seconds = node[key]) {
         const auto value = seconds.as<std::int64_t>(0);
         if (value < 1 || value > 3600) {
@@ -239,7 +241,9 @@ Result<std::shared_ptr<BarProvider>> DataConfig::make_provider(std::string_view 
                    .port = tws.port,
                    .client_id = tws.client_id,
                    .connect_timeout = std::chrono::seconds(tws.connect_timeout_seconds),
-                   .request_timeout = std::chrono::seconds(tws.request_timeout_seconds)},
+                   .request_timeout = std::chrono::seconds(tws.request_timeout_seconds),
+                   .reconnect_max_backoff =
+                       std::chrono::seconds(tws.reconnect_max_backoff_seconds)},
         .use_rth = tws.use_rth}));
   }
   return Error::invalid_argument(

@@ -38,6 +38,8 @@ struct TwsSettings {
   bool use_rth = false;  // regular trading hours only
   std::uint32_t connect_timeout_seconds = 10;
   std::uint32_t request_timeout_seconds = 60;
+  // After a dropped connection, reconnect attempts 1 s apart, doubling up to this.
+  std::uint32_t reconnect_max_backoff_seconds = 60;
 };
 
 struct DataConfig {
