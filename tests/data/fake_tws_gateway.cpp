@@ -244,7 +244,9 @@ class FakeTwsGateway::Session : public std::enable_shared_from_this<Session> {
     }
     if (id == "9") {
       const int req_id = static_cast<int>(to_integer(message[2]).value_or(0));
-      return respond(req_id, message[4], contract_frames(req_id, message[4]));
+      // A contract asked by local symbol alone (a future) is keyed by that.
+      const std::string& key = message[4].empty() ? message[13] : message[4];
+      return respond(req_id, key, contract_frames(req_id, key, message[5]));
     }
     if (id == "87") {
       const int req_id = static_cast<int>(to_integer(message[1]).value_or(0));
@@ -253,8 +255,8 @@ class FakeTwsGateway::Session : public std::enable_shared_from_this<Session> {
     }
     if (id == "20") {
       const int req_id = static_cast<int>(to_integer(message[1]).value_or(0));
-      return respond(req_id, message[3], historical_frames(req_id, message),
-                     script_.historical_answers);
+      return respond(req_id, message[3].empty() ? message[12] : message[3],
+                     historical_frames(req_id, message), script_.historical_answers);
     }
     if (id == "25") return on_cancel(static_cast<int>(to_integer(message[2]).value_or(0)));
     // 90 (cancelHeadTimestamp) draws nothing; other messages are ignored.
@@ -327,13 +329,20 @@ class FakeTwsGateway::Session : public std::enable_shared_from_this<Session> {
     return frame(fields);
   }
 
-  std::vector<std::string> contract_frames(int req_id, const std::string& symbol) const {
-    const auto listed = script_.contracts.find(symbol);
-    if (listed == script_.contracts.end()) {
+  // The listed contracts of `symbol` of the security type asked (any when none is).
+  std::vector<std::string> contract_frames(int req_id, const std::string& symbol,
+                                           const std::string& sec_type) const {
+    std::vector<TwsContractDetails> matching;
+    if (const auto listed = script_.contracts.find(symbol); listed != script_.contracts.end()) {
+      for (const TwsContractDetails& details : listed->second) {
+        if (sec_type.empty() || details.contract.sec_type == sec_type) matching.push_back(details);
+      }
+    }
+    if (matching.empty()) {
       return {error_frame(req_id, 200, "No security definition has been found for the request")};
     }
     std::vector<std::string> frames;
-    for (const TwsContractDetails& details : listed->second) {
+    for (const TwsContractDetails& details : matching) {
       const TwsContract& c = details.contract;
       Fields fields{"10", std::to_string(req_id), c.symbol, c.sec_type,
                     c.last_trade_date_or_contract_month};

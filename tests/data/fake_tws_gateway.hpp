@@ -73,7 +73,8 @@ struct FakeTwsScript {
   // By symbol, for reqHistoricalData only, before `answers` (e.g. slow bars, quick lookups).
   std::map<std::string, FakeTwsAnswer> historical_answers;
   // reqContractDetails, kData: each listed contract's details (req_id is replaced), then
-  // contractDataEnd; a symbol not listed draws 200 "No security definition".
+  // contractDataEnd; a symbol not listed draws 200 "No security definition". A request with no
+  // symbol (a future by local symbol) is keyed by its local symbol, here and in `answers`.
   std::map<std::string, std::vector<TwsContractDetails>> contracts;
   // reqHeadTimestamp, kData: the timestamp as written ("345479400", "20220329  08:00:00").
   std::string head_timestamp = "345479400";

@@ -1,6 +1,7 @@
 #include "tws_bar_provider.hpp"
 
 #include <algorithm>
+#include <regex>
 #include <utility>
 
 #include "ib_error.hpp"
@@ -16,6 +17,13 @@ using std::chrono::seconds;
 // Whole units of `unit` covering `span`, at least one.
 long long units(seconds span, seconds unit) {
   return std::max<long long>(1, (span.count() + unit.count() - 1) / unit.count());
+}
+
+// An IB futures local symbol: a root of 1-4 letters, a month code and a one- or two-digit year
+// ("ESZ5", "NQH26", "CLF6").
+bool looks_like_future(std::string_view symbol) {
+  static const std::regex kLocalSymbol("[A-Z]{1,4}[FGHJKMNQUVXZ][0-9]{1,2}");
+  return std::regex_match(symbol.begin(), symbol.end(), kLocalSymbol);
 }
 
 }  // namespace
@@ -100,63 +108,68 @@ Result<std::shared_ptr<tws::TwsClient>> TwsBarProvider::client(const Cancellatio
   return client_;
 }
 
-Result<tws::TwsContractDetails> TwsBarProvider::details(std::string_view symbol,
-                                                        const CancellationToken& token) {
+Result<TwsBarProvider::Resolved> TwsBarProvider::resolve(std::string_view symbol,
+                                                         const CancellationToken& token) {
   if (auto valid = validate_symbol(symbol); !valid) return std::move(valid).error();
   {
     std::lock_guard lock(mutex_);
-    if (const auto found = details_.find(symbol); found != details_.end()) return found->second;
+    if (const auto found = resolved_.find(symbol); found != resolved_.end()) return found->second;
   }
   auto connected = client(token);
   if (!connected) return std::move(connected).error();
-  const TwsSeriesSpec spec = tws_series_spec(symbol, infer_instrument(symbol));
-  auto found = (*connected)->contract_details(spec.contract, token);
-  if (!found) return std::move(found).error();
-  if (found->empty()) {
-    return make_ib_error(
-        IbErrorKind::kNoSecurityDefinition,
-        "IB has no " + spec.contract.sec_type + " contract for " + std::string(symbol),
-        {{"symbol", std::string(symbol)}});
+  const auto look_up = [&](Instrument instrument) -> Result<Resolved> {
+    TwsSeriesSpec spec = tws_series_spec(symbol, instrument);
+    auto found = (*connected)->contract_details(spec.contract, token);
+    if (!found) return std::move(found).error();
+    if (found->empty()) {
+      return make_ib_error(
+          IbErrorKind::kNoSecurityDefinition,
+          "IB has no " + spec.contract.sec_type + " contract for " + std::string(symbol),
+          {{"symbol", std::string(symbol)}});
+    }
+    spec.contract.con_id = found->front().contract.con_id;
+    return Resolved{std::move(spec), found->front(), instrument};
+  };
+  const Instrument inferred = infer_instrument(symbol);
+  auto made = look_up(inferred);
+  if (!made && inferred == Instrument::kStock && looks_like_future(symbol) &&
+      ib_error_kind(made.error()) == IbErrorKind::kNoSecurityDefinition) {
+    made = look_up(Instrument::kFuture);
   }
+  if (!made) return std::move(made).error();
   std::lock_guard lock(mutex_);
-  return details_.emplace(std::string(symbol), found->front()).first->second;
-}
-
-Result<TwsSeriesSpec> TwsBarProvider::resolved(std::string_view symbol,
-                                               const CancellationToken& token) {
-  auto found = details(symbol, token);
-  if (!found) return std::move(found).error();
-  TwsSeriesSpec spec = tws_series_spec(symbol, infer_instrument(symbol));
-  spec.contract.con_id = found->contract.con_id;
-  return spec;
+  return resolved_.emplace(std::string(symbol), std::move(made).value()).first->second;
 }
 
 Result<ContractInfo> TwsBarProvider::contract(std::string_view symbol,
                                               const CancellationToken& token) {
-  auto found = details(symbol, token);
+  auto found = resolve(symbol, token);
   if (!found) return std::move(found).error();
+  const tws::TwsContractDetails& details = found->details;
   return ContractInfo{
       .symbol = std::string(symbol),
-      .instrument = infer_instrument(symbol),
-      .description = found->long_name + " (IB conId " + std::to_string(found->contract.con_id) +
-                     ", " + found->contract.exchange + ")",
+      .instrument = found->instrument,
+      .description = details.long_name + " (IB conId " + std::to_string(details.contract.con_id) +
+                     ", " + details.contract.exchange + ")",
       .timeframes = std::vector<Timeframe>(kAllTimeframes.begin(), kAllTimeframes.end())};
 }
 
 Result<std::chrono::sys_seconds> TwsBarProvider::head_timestamp(std::string_view symbol, Timeframe,
                                                                 const CancellationToken& token) {
-  auto spec = resolved(symbol, token);
-  if (!spec) return std::move(spec).error();
+  auto found = resolve(symbol, token);
+  if (!found) return std::move(found).error();
   auto connected = client(token);
   if (!connected) return std::move(connected).error();
-  return (*connected)->head_timestamp(spec->contract, spec->what_to_show, options_.use_rth, token);
+  return (*connected)
+      ->head_timestamp(found->spec.contract, found->spec.what_to_show, options_.use_rth, token);
 }
 
 Result<BarSeries> TwsBarProvider::historical(const HistoricalRequest& request,
                                              const CancellationToken& token) {
   if (auto valid = check_historical_request(request); !valid) return std::move(valid).error();
-  auto spec = resolved(request.symbol, token);
-  if (!spec) return std::move(spec).error();
+  auto found = resolve(request.symbol, token);
+  if (!found) return std::move(found).error();
+  const TwsSeriesSpec* spec = &found->spec;
   auto connected = client(token);
   if (!connected) return std::move(connected).error();
   auto answer =

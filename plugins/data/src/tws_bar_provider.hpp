@@ -1,9 +1,9 @@
 // TwsBarProvider ("tws"): bars from Interactive Brokers through TWS or IB Gateway, over the
 // socket API client (tws/tws_client.hpp). Symbols become IB contracts by instrument — stocks
 // STK/SMART/USD with TRADES, forex CASH/IDEALPRO with MIDPOINT, crypto CRYPTO/PAXOS/USD with
-// AGGTRADES (IB's crypto trades), futures by local symbol with TRADES — resolved to a conId once
-// and cached. Declares IB's pacing limits, which the loader enforces before each request.
-// Connects on first use, so a service starts while the Gateway is down. Thread-safe.
+// AGGTRADES (IB's crypto trades), futures by local symbol ("ESZ5") with TRADES — resolved to a
+// conId once and cached. Declares IB's pacing limits, which the loader enforces before each
+// request. Connects on first use, so a service starts while the Gateway is down. Thread-safe.
 #pragma once
 
 #include <map>
@@ -62,15 +62,21 @@ class TwsBarProvider final : public BarProvider {
  private:
   // The connected client, connecting first when there is none.
   Result<std::shared_ptr<tws::TwsClient>> client(const CancellationToken& token);
-  // The symbol's contract details (the first IB returns), asked once and cached.
-  Result<tws::TwsContractDetails> details(std::string_view symbol, const CancellationToken& token);
-  // The symbol's spec with its resolved conId.
-  Result<TwsSeriesSpec> resolved(std::string_view symbol, const CancellationToken& token);
+  // A symbol as IB knows it: its spec (with the conId) and contract details, and its instrument.
+  struct Resolved {
+    TwsSeriesSpec spec;
+    tws::TwsContractDetails details;
+    Instrument instrument = Instrument::kStock;
+  };
+  // Asks IB for the contract of tws_series_spec(symbol, infer_instrument(symbol)) — the first IB
+  // returns — or, for a would-be stock IB does not know that reads like a futures local symbol
+  // ("ESZ5"), for that future; once per symbol, then cached.
+  Result<Resolved> resolve(std::string_view symbol, const CancellationToken& token);
 
   const TwsProviderOptions options_;
-  std::mutex mutex_;  // guards client_ and details_
+  std::mutex mutex_;  // guards client_ and resolved_
   std::shared_ptr<tws::TwsClient> client_;
-  std::map<std::string, tws::TwsContractDetails, std::less<>> details_;
+  std::map<std::string, Resolved, std::less<>> resolved_;
 };
 
 }  // namespace ktrdr::data
