@@ -78,6 +78,11 @@ TEST_CASE("the connect ack is the first two-field message", "[data][tws][respons
     CHECK((*ack)->redirect == "gw2.example.com:4002");
     CHECK((*ack)->connection_time.empty());
     CHECK(parse_connect_ack(msg("-176||")).error().get("field") == "host:port");
+    // Found by fuzz_tws_frames: negating INT_MIN overflowed.
+    const auto int_min = parse_connect_ack(msg("-2147483648|gw2.example.com:4002|"));
+    REQUIRE_FALSE(int_min.ok());
+    CHECK(int_min.error().get("field") == "serverVersion");
+    CHECK(int_min.error().get("value") == "-2147483648");
   }
   SECTION("a version outside the offered 100..187 is refused, naming it") {
     for (const char* version : {"201", "213", "188", "99"}) {

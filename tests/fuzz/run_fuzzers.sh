@@ -22,6 +22,7 @@ declare -A max_len=(
   [json]=8192
   [http_request]=8192
   [ndjson_stream]=16384
+  [tws_frames]=8192
 )
 
 seconds=${KTRDR_FUZZ_SECONDS:-30}

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <limits>
 #include <string_view>
 #include <system_error>
 #include <utility>
@@ -166,7 +167,10 @@ Result<std::optional<TwsConnectAck>> parse_connect_ack(const Fields& message) {
   FieldCursor in(message, "connect ack", "");
   const std::optional<int> version = in.integer<int>("serverVersion");
   TwsConnectAck ack;
-  if (version && *version < 0) {
+  if (version && *version == std::numeric_limits<int>::min()) {
+    // A redirect whose version, negated, is not an int.
+    in.fail("serverVersion", "is out of range", message.front());
+  } else if (version && *version < 0) {
     ack.server_version = -*version;
     ack.redirect = in.text("host:port");
     if (ack.redirect.empty()) in.fail("host:port", "is empty in a redirect", ack.redirect);

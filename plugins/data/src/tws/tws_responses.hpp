@@ -51,8 +51,8 @@ struct TwsConnectAck {
 // Only a message of exactly two fields is the ack: nullopt for others (TWS may send something
 // else first; keep reading). kMalformedResponse naming the version when it is not an integer,
 // or, not redirected, outside kMinServerVersion-kMaxServerVersion (201 and later speak a binary
-// protocol this client does not); a redirect's version is not checked, its host:port must not
-// be empty.
+// protocol this client does not); a redirect's version is not checked (but for INT_MIN, whose
+// negation is no int), its host:port must not be empty.
 [[nodiscard]] Result<std::optional<TwsConnectAck>> parse_connect_ack(const Fields& message);
 
 // managedAccounts: 15|1|DU1234567,DU7654321,| → the accounts, without empty entries.
