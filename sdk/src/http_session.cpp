@@ -390,14 +390,51 @@ void HttpSession::handle_request() {
     return start_stream(route, std::move(request));
   }
   if (route.quick) return respond(run_handler(route, request), keep_alive);
+  handling_.emplace();
+  request.cancelled = handling_->token();
+  watch_handling();
   state_->run_handler([self = shared_from_this(), route = &route, request = std::move(request),
                        keep_alive] {
     ServerResponse response = run_handler(*route, request);
     net::post(self->socket_.get_executor(),
               [self, response = std::move(response), keep_alive]() mutable {
-                self->respond(std::move(response), keep_alive);
+                self->on_handled(std::move(response), keep_alive);
               });
   });
+}
+
+// Waits for the socket to become readable while the handler runs: eof (or a reset) means the
+// client has gone; bytes mean it pipelined its next request, which is kept for after this one.
+void HttpSession::watch_handling() {
+  watching_ = true;
+  socket_.async_wait(Socket::wait_read, [self = shared_from_this()](beast::error_code ec) {
+    self->on_handling_readable(ec);
+  });
+}
+
+void HttpSession::on_handling_readable(beast::error_code ec) {
+  watching_ = false;
+  if (handled_) {
+    auto [response, keep_alive] = std::move(*handled_);
+    handled_.reset();
+    return respond(std::move(response), keep_alive);
+  }
+  if (ec || phase_ != Phase::kHandling) return;  // aborted: the connection is closing
+  beast::error_code read_ec;
+  const std::size_t bytes = socket_.receive(buffer_.prepare(kReadChunk), 0, read_ec);
+  if (would_block(read_ec)) return watch_handling();
+  if (!read_ec) return buffer_.commit(bytes);
+  if (handling_) handling_->cancel(CancelReason::kUser, "the client closed the connection");
+  do_close();
+}
+
+void HttpSession::on_handled(ServerResponse response, bool keep_alive) {
+  handling_.reset();
+  if (phase_ != Phase::kHandling) return;  // closed while the handler ran: nobody to answer
+  if (!watching_) return respond(std::move(response), keep_alive);
+  handled_.emplace(std::move(response), keep_alive);
+  beast::error_code ignored;
+  socket_.cancel(ignored);  // ends the wait, which sends the response
 }
 
 void HttpSession::respond(ServerResponse response, bool keep_alive) {
@@ -600,8 +637,9 @@ void HttpSession::do_close() {
   phase_ = Phase::kClosed;
   clear_deadline();
   timer_.cancel();
-  stream_closed_.cancel(state_->stopping() ? CancelReason::kShutdown : CancelReason::kUser,
-                        "the connection closed");
+  const CancelReason reason = state_->stopping() ? CancelReason::kShutdown : CancelReason::kUser;
+  stream_closed_.cancel(reason, "the connection closed");
+  if (handling_) handling_->cancel(reason, "the connection closed");
   beast::error_code ec;
   socket_.shutdown(tcp::socket::shutdown_both, ec);
   socket_.close(ec);

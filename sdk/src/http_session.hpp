@@ -4,7 +4,8 @@
 // header, body, write), routes them, checks auth, runs the handler and writes the answer,
 // keeping the connection alive when both sides want it. A streaming route's response is chunked
 // NDJSON fed by an NdjsonStream on a thread of its own, while a pending read notices the client
-// leaving. Public calls are thread-safe; the rest runs on the I/O thread.
+// leaving; so does a wait while a handler that is not quick runs, cancelling its request's token
+// when the client goes. Public calls are thread-safe; the rest runs on the I/O thread.
 //
 // The common case costs no reactor round trip and no timer update: a request already received is
 // read and parsed at once, a quick route answers on the spot, and the response goes out with a
@@ -83,6 +84,12 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void fail_read(boost::beast::error_code ec);
   void handle_request();
 
+  // While a handler that is not quick runs: a wait that notices the client leaving (eof) and
+  // cancels the request's token; its response, once made, goes out after the wait has ended.
+  void watch_handling();
+  void on_handling_readable(boost::beast::error_code ec);
+  void on_handled(ServerResponse response, bool keep_alive);
+
   void respond(ServerResponse response, bool keep_alive);
   // Sends out_: at once when the socket takes it all, else the rest asynchronously.
   void send_response();
@@ -130,6 +137,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   bool end_requested_ = false;  // the handler returned while a line was being written
   ServerState::ActiveRequest active_;
   const CancellationSource stream_closed_;
+  std::optional<CancellationSource> handling_;  // the running handler's request.cancelled
+  bool watching_ = false;                       // watch_handling()'s wait is pending
+  std::optional<std::pair<ServerResponse, bool>> handled_;  // response, keep_alive
 };
 
 }  // namespace ktrdr::detail

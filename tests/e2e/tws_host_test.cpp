@@ -47,6 +47,26 @@ std::filesystem::path write_load_job(const TempDir& work, const std::filesystem:
                         store.string() + "}\n");
 }
 
+// btc_script() with historical requests never answered.
+FakeTwsScript silent_btc_script() {
+  FakeTwsScript script = btc_script();
+  script.historical_answers["BTC"] = FakeTwsAnswer::of(FakeTwsAnswer::Kind::kSilence);
+  return script;
+}
+
+// Ctrl-C to `ktrdr` once its first historical request reached `gateway`: it exits 130 cancelled,
+// and the gateway receives cancelHistoricalData for that request.
+void interrupt_and_expect_cancel_at_ib(Subprocess& ktrdr, const FakeTwsGateway& gateway) {
+  const auto request = gateway.wait_for_message("20");
+  REQUIRE(request);
+  ktrdr.signal(SIGINT);
+  REQUIRE(ktrdr.wait(30s) == 130);
+  CHECK(finished_event(ktrdr.out_lines()).get_string("state") == "cancelled");
+  const auto cancel = gateway.wait_for_message("25", 10s);
+  REQUIRE(cancel);
+  CHECK(*cancel == Fields{"25", "1", (*request)[1]});
+}
+
 std::size_t count_messages(const FakeTwsGateway& gateway, const std::string& id) {
   std::size_t n = 0;
   for (const Fields& message : gateway.received()) n += !message.empty() && message[0] == id;
@@ -162,10 +182,9 @@ TEST_CASE("ktrdr ib check prints what it found, or why it could not connect", "[
   }
 }
 
-TEST_CASE("Ctrl-C in a load from IB cancels the request outstanding at IB", "[e2e][data][tws]") {
-  FakeTwsScript script = btc_script();
-  script.historical_answers["BTC"] = FakeTwsAnswer::of(FakeTwsAnswer::Kind::kSilence);
-  FakeTwsGateway gateway(script);
+TEST_CASE("Ctrl-C in a load from IB in process cancels the request outstanding at IB",
+          "[e2e][data][tws]") {
+  FakeTwsGateway gateway(silent_btc_script());
   DataPlugin plugins;
   TempDir work;
   const std::map<std::string, std::string> env = {
@@ -177,14 +196,28 @@ TEST_CASE("Ctrl-C in a load from IB cancels the request outstanding at IB", "[e2
                               "start: 2024-01-01, end: 2024-03-01, data_dir: " +
                                   store.string() + "}\n");
   Subprocess ktrdr(ktrdr_args(plugins.dir, {"run", job.string(), "--progress", "json"}), env);
-  const auto request = gateway.wait_for_message("20");
-  REQUIRE(request);
-  ktrdr.signal(SIGINT);
-  REQUIRE(ktrdr.wait(30s) == 130);
-  CHECK(finished_event(ktrdr.out_lines()).get_string("state") == "cancelled");
-  const auto cancel = gateway.wait_for_message("25", 10s);
-  REQUIRE(cancel);
-  CHECK(*cancel == Fields{"25", "1", (*request)[1]});  // cancelHistoricalData of that request
+  interrupt_and_expect_cancel_at_ib(ktrdr, gateway);
+}
+
+TEST_CASE("Ctrl-C in a load through the IB host service cancels the request at IB",
+          "[e2e][data][tws]") {
+  FakeTwsGateway gateway(silent_btc_script());
+  DataPlugin plugins;
+  TempDir work;
+  const std::map<std::string, std::string> server_env = {{"KTRDR_PLUGIN_PATH", ""}};
+  KtrdrServer server(
+      plugins.dir, work.path() / "ops.db",
+      {"--plugin", "data", "--provider", "tws", "--tws-port", std::to_string(gateway.port())},
+      server_env);
+  std::map<std::string, std::string> env = server_env;
+  env["USE_IB_HOST_SERVICE"] = "true";
+  env["IB_HOST_SERVICE_URL"] = server.url();
+  Subprocess ktrdr(
+      ktrdr_args(plugins.dir, {"run", write_load_job(work, work.path() / "store").string(),
+                               "--progress", "json"}),
+      env);
+  interrupt_and_expect_cancel_at_ib(ktrdr, gateway);
+  CHECK(server.stop() == 0);
 }
 
 TEST_CASE(

@@ -349,6 +349,60 @@ TEST_CASE("a handler that blocks does not hold up other connections", "[sdk][htt
   CHECK(blocked_status == 200);
 }
 
+TEST_CASE("a client that leaves cancels the request's token while its handler runs",
+          "[sdk][http]") {
+  std::binary_semaphore entered{0};
+  std::binary_semaphore handler_done{0};
+  std::atomic<bool> saw_cancel{false};
+  std::string reason;
+  HostService server(untimed_options());
+  server.route(
+      HttpMethod::kGet, "/slow",
+      [&](const ServerRequest& request) {
+        entered.release();
+        // Slow work upstream, stopped when the client goes.
+        saw_cancel = request.cancelled.wait_for(kHangGuard);
+        reason = request.cancelled.reason_text();
+        handler_done.release();
+        return ok_handler(request);
+      },
+      false);
+  server.route(HttpMethod::kGet, "/ok", ok_handler, false);
+  start(server);
+  {
+    RawHttpClient client(server.port());
+    client.send_request("GET", "/slow");
+    REQUIRE(acquire(entered, kHangGuard));
+    client.close();
+  }
+  REQUIRE(acquire(handler_done, kHangGuard));
+  CHECK(saw_cancel);
+  CHECK(reason == "the client closed the connection");
+  CHECK(RawHttpClient(server.port()).request("GET", "/ok").status == 200);
+
+  SECTION("a client that stays is answered, its pipelined request after it") {
+    std::atomic<bool> cancelled_while_staying{true};
+    HostService patient(untimed_options());
+    patient.route(
+        HttpMethod::kGet, "/wait",
+        [&](const ServerRequest& request) {
+          entered.release();
+          cancelled_while_staying = request.cancelled.wait_for(200ms);
+          return ok_handler(request);
+        },
+        false);
+    patient.route(HttpMethod::kGet, "/ok", ok_handler, false);
+    start(patient);
+    RawHttpClient client(patient.port());
+    client.send("GET /wait HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    REQUIRE(acquire(entered, kHangGuard));
+    client.send("GET /ok HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");  // pipelined meanwhile
+    CHECK(client.read_response().status == 200);
+    CHECK(client.read_response().status == 200);
+    CHECK_FALSE(cancelled_while_staying);
+  }
+}
+
 TEST_CASE("quick handlers run on the connection's I/O thread, the others on the handler pool",
           "[sdk][http]") {
   std::mutex mutex;

@@ -48,6 +48,24 @@ Json max_duration_days() {
   return json;
 }
 
+// The token a provider call for one HTTP request runs under: cancelled when the service shuts
+// down (`shutdown`) or the client of the request goes away (`client`), so a load cancelled at
+// the client stops its request upstream too (e.g. IB's cancelHistoricalData).
+class CallToken {
+ public:
+  CallToken(const CancellationToken& shutdown, const CancellationToken& client)
+      : source_(CancellationSource::linked_to(shutdown)),
+        client_gone_(client.on_cancel([source = source_] {
+          source.cancel(CancelReason::kUser, "the client of the request went away");
+        })) {}
+
+  CancellationToken token() const { return source_.token(); }
+
+ private:
+  const CancellationSource source_;
+  const CancellationRegistration client_gone_;
+};
+
 }  // namespace
 
 struct IbHostService::State {
@@ -120,7 +138,8 @@ struct IbHostService::State {
     if (!request) return fail(request.error());
     if (auto valid = check_historical_request(*request); !valid) return fail(valid.error());
     if (auto paced = pace(*request); !paced) return fail(paced.error());
-    auto bars = provider->historical(*request, token());
+    const CallToken call(token(), http.cancelled);
+    auto bars = provider->historical(*request, call.token());
     if (!bars) return fail(bars.error());
     {
       std::lock_guard lock(stats_mutex);
@@ -153,11 +172,12 @@ struct IbHostService::State {
         asked->push_back(*timeframe);
       }
     }
-    auto contract = provider->contract(*symbol, token());
+    const CallToken call(token(), http.cancelled);
+    auto contract = provider->contract(*symbol, call.token());
     if (!contract) return fail(contract.error());
     Json heads = Json::object();
     for (const Timeframe timeframe : asked ? *asked : contract->timeframes) {
-      auto head = provider->head_timestamp(*symbol, timeframe, token());
+      auto head = provider->head_timestamp(*symbol, timeframe, call.token());
       if (head) {
         heads.set(to_string(timeframe), format_wire_time(*head));
       } else if (ib_error_kind(head.error()) == IbErrorKind::kNoData) {
@@ -178,7 +198,8 @@ struct IbHostService::State {
     auto series = series_query(http);
     if (!series) return fail(series.error());
     const auto& [symbol, timeframe] = *series;
-    auto head = provider->head_timestamp(symbol, timeframe, token());
+    const CallToken call(token(), http.cancelled);
+    auto head = provider->head_timestamp(symbol, timeframe, call.token());
     if (!head) return fail(head.error());
     Json response = Json::object();
     response.set("symbol", symbol)
@@ -191,7 +212,8 @@ struct IbHostService::State {
     auto series = series_query(http);
     if (!series) return fail(series.error());
     const auto& [symbol, timeframe] = *series;
-    auto report = provider->source_report(symbol, timeframe, token());
+    const CallToken call(token(), http.cancelled);
+    auto report = provider->source_report(symbol, timeframe, call.token());
     if (!report) return fail(report.error());
     Json response = Json::object();
     response.set("symbol", symbol)

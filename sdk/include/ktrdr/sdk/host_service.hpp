@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "ktrdr/sdk/async_service_adapter.hpp"
+#include "ktrdr/sdk/cancellation_token.hpp"
 #include "ktrdr/sdk/error.hpp"
 #include "ktrdr/sdk/json.hpp"
 #include "ktrdr/sdk/result.hpp"
@@ -35,6 +36,10 @@ struct ServerRequest {
   // The caller is trusted: it sent the server's bearer token, or the server has none and listens
   // on loopback only. Public routes use it to hold back details (paths) from strangers.
   bool authenticated = false;
+  // Cancelled when the client closes its connection (or the server stops) while the handler of
+  // a route that is not quick runs, so a handler blocked on slow work upstream can stop it; the
+  // response is then dropped. Never cancelled for quick routes.
+  CancellationToken cancelled;
 
   // The body as JSON; an invalid_argument error (→ 400) when it is not.
   Result<Json> json() const;
