@@ -80,7 +80,9 @@ TEST_CASE("ktrdr serve --provider tws serves IB's bars, and a load fills two yea
   FakeTwsGateway gateway(btc_script());
   DataPlugin plugins;
   TempDir work;
-  const auto config = work.write("data.yaml", "pacing_speedup: 20\n");
+  // 2x: IB's 2 s per-contract window is 1 s here, which 5 requests never outlast even under a
+  // sanitizer, so the load must wait (at 20x a slow build's requests outlasted 100 ms windows).
+  const auto config = work.write("data.yaml", "pacing_speedup: 2\n");
   const std::map<std::string, std::string> server_env = {{"KTRDR_PLUGIN_PATH", ""},
                                                          {"KTRDR_DATA_CONFIG", config.string()}};
   KtrdrServer server(plugins.dir, work.path() / "ops.db",
