@@ -75,9 +75,7 @@ TEST_CASE("ktrdr run loads two years of EURUSD 1h through the IB host service wi
   KtrdrServer server(plugins.dir, work.path() / "ops.db", {"--plugin", "data"}, server_env);
   const auto store = work.path() / "store";
   const auto job = write_job(work, store);
-  std::map<std::string, std::string> env = server_env;
-  env["USE_IB_HOST_SERVICE"] = "true";
-  env["IB_HOST_SERVICE_URL"] = server.url();
+  const auto env = routed_env(server_env, server.url());
 
   const Completed run =
       run_program(ktrdr_args(plugins.dir, {"run", job.string(), "--progress", "json"}), env);
@@ -112,9 +110,7 @@ TEST_CASE("Ctrl-C in the middle of a load exits 130 and keeps every fetched bar"
                                                          {"KTRDR_DATA_CONFIG", config.string()}};
   KtrdrServer server(plugins.dir, work.path() / "ops.db", {"--plugin", "data"}, server_env);
   const auto store = work.path() / "store";
-  std::map<std::string, std::string> env = server_env;
-  env["USE_IB_HOST_SERVICE"] = "true";
-  env["IB_HOST_SERVICE_URL"] = server.url();
+  const auto env = routed_env(server_env, server.url());
 
   Subprocess ktrdr(
       ktrdr_args(plugins.dir, {"run", write_job(work, store).string(), "--progress", "json"}),
@@ -148,9 +144,7 @@ TEST_CASE("a host service killed mid-load gives retries, a clear failure and par
   std::int64_t segments_left = 0;
   {
     KtrdrServer server(plugins.dir, work.path() / "ops.db", {"--plugin", "data"}, server_env);
-    std::map<std::string, std::string> env = server_env;
-    env["USE_IB_HOST_SERVICE"] = "true";
-    env["IB_HOST_SERVICE_URL"] = server.url();
+    const auto env = routed_env(server_env, server.url());
     Subprocess ktrdr(ktrdr_args(plugins.dir, {"run", job.string(), "--progress", "json"}), env);
     REQUIRE(
         ktrdr.wait_for_line([](const std::string& line) { return past_segment(line, 6); }, 60s));
@@ -170,9 +164,7 @@ TEST_CASE("a host service killed mid-load gives retries, a clear failure and par
                     partial.at("segments").get_int("ok").value_or(0);
   }
   KtrdrServer restarted(plugins.dir, work.path() / "ops2.db", {"--plugin", "data"}, server_env);
-  std::map<std::string, std::string> env = server_env;
-  env["USE_IB_HOST_SERVICE"] = "true";
-  env["IB_HOST_SERVICE_URL"] = restarted.url();
+  const auto env = routed_env(server_env, restarted.url());
   const Completed rerun =
       run_program(ktrdr_args(plugins.dir, {"run", job.string(), "--progress", "json"}), env);
   INFO(rerun.out << rerun.err);

@@ -104,9 +104,7 @@ TEST_CASE("ktrdr serve --provider tws serves IB's bars, and a load fills two yea
 
   const auto store = work.path() / "store";
   const auto job = write_load_job(work, store);
-  std::map<std::string, std::string> env = server_env;
-  env["USE_IB_HOST_SERVICE"] = "true";
-  env["IB_HOST_SERVICE_URL"] = server.url();
+  const auto env = routed_env(server_env, server.url());
   const Completed run =
       run_program(ktrdr_args(plugins.dir, {"run", job.string(), "--progress", "json"}), env);
   INFO(run.out << run.err);
@@ -211,9 +209,7 @@ TEST_CASE("Ctrl-C in a load through the IB host service cancels the request at I
       plugins.dir, work.path() / "ops.db",
       {"--plugin", "data", "--provider", "tws", "--tws-port", std::to_string(gateway.port())},
       server_env);
-  std::map<std::string, std::string> env = server_env;
-  env["USE_IB_HOST_SERVICE"] = "true";
-  env["IB_HOST_SERVICE_URL"] = server.url();
+  const auto env = routed_env(server_env, server.url());
   Subprocess ktrdr(
       ktrdr_args(plugins.dir, {"run", write_load_job(work, work.path() / "store").string(),
                                "--progress", "json"}),
@@ -239,9 +235,7 @@ TEST_CASE(
   KtrdrServer server(plugins.dir, work.path() / "ops.db",
                      {"--plugin", "data", "--provider", "tws", "--tws-port", std::to_string(port)},
                      server_env);
-  std::map<std::string, std::string> env = server_env;
-  env["USE_IB_HOST_SERVICE"] = "true";
-  env["IB_HOST_SERVICE_URL"] = server.url();
+  const auto env = routed_env(server_env, server.url());
   const auto store = work.path() / "store";
   const auto job = write_load_job(work, store);
 

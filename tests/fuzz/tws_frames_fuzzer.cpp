@@ -49,8 +49,10 @@ using ktrdr::Error;
 using ktrdr::ErrorCode;
 using ktrdr::Result;
 using ktrdr::TimeZone;
+using ktrdr::data::tws::escape_bytes;
 using ktrdr::data::tws::Fields;
 using ktrdr::data::tws::IncomingMessage;
+using ktrdr::data::tws::to_string;
 namespace tws = ktrdr::data::tws;
 
 constexpr std::size_t kHeaderSize = 3;
@@ -58,24 +60,9 @@ constexpr std::size_t kMaxChunkSizes = 8;
 constexpr std::array<std::string_view, 5> kZones = {"UTC", "America/New_York", "Europe/London",
                                                     "Australia/Lord_Howe", "Asia/Kolkata"};
 
-// `text` with bytes outside printable ASCII written as \xNN, for reports.
-std::string printable(std::string_view text) {
-  std::string out;
-  for (const char c : text) {
-    if (c >= 0x20 && c <= 0x7E) {
-      out += c;
-    } else {
-      char hex[5];
-      std::snprintf(hex, sizeof hex, "\\x%02X", static_cast<unsigned char>(c));
-      out += hex;
-    }
-  }
-  return out;
-}
-
 std::string printable(const Fields& message) {
   std::string out;
-  for (const std::string& field : message) out += printable(field) + "|";
+  for (const std::string& field : message) out += escape_bytes(field) + "|";
   return out;
 }
 
@@ -86,9 +73,9 @@ std::string printable(const Fields& message) {
                printable(message).c_str());
   if (error) {
     std::fprintf(stderr, "  error (code %d): %s\n", static_cast<int>(error->code),
-                 printable(error->message).c_str());
+                 escape_bytes(error->message).c_str());
     for (const auto& [key, value] : error->context) {
-      std::fprintf(stderr, "    %s = %s\n", key.c_str(), printable(value).c_str());
+      std::fprintf(stderr, "    %s = %s\n", key.c_str(), escape_bytes(value).c_str());
     }
   }
   std::abort();
@@ -110,25 +97,6 @@ const TimeZone& zone_at(std::size_t index) {
   return zones[index % zones.size()];
 }
 
-std::string_view name_of(IncomingMessage id) {
-  switch (id) {
-    case IncomingMessage::kError:
-      return "error";
-    case IncomingMessage::kNextValidId:
-      return "nextValidId";
-    case IncomingMessage::kContractData:
-      return "contractData";
-    case IncomingMessage::kManagedAccounts:
-      return "managedAccounts";
-    case IncomingMessage::kHistoricalData:
-      return "historicalData";
-    case IncomingMessage::kContractDataEnd:
-      return "contractDataEnd";
-    case IncomingMessage::kHeadTimestamp:
-      return "headTimestamp";
-  }
-  return "unknown";
-}
 
 bool contains(std::string_view text, std::string_view part) {
   return text.find(part) != std::string_view::npos;
@@ -138,7 +106,7 @@ bool contains(std::string_view text, std::string_view part) {
 void check_parse_error(const Error& error, IncomingMessage id, const Fields& message,
                        std::optional<int> read_id) {
   const std::string id_text = std::to_string(static_cast<int>(id));
-  const std::string name = std::string(name_of(id)) + " (" + id_text + ")";
+  const std::string name = std::string(to_string(id)) + " (" + id_text + ")";
   if (error.code != ErrorCode::kMalformedResponse) {
     broken(name + " failed with a code other than kMalformedResponse", message, &error);
   }
@@ -176,7 +144,7 @@ void check_parser(IncomingMessage id, const Fields& message, std::optional<int> 
                   std::size_t min_fields, Parse parse) {
   const auto result = parse();
   if (!result.ok()) return check_parse_error(result.error(), id, message, read_id);
-  const std::string name = std::string(name_of(id));
+  const std::string name = std::string(to_string(id));
   if (!read_id || *read_id != static_cast<int>(id)) {
     broken(name + " accepted a message that is not one", message);
   }
@@ -200,16 +168,18 @@ void check_time(std::string_view text, const TimeZone& zone, const Fields& messa
   const Result<std::chrono::sys_seconds> time = tws::parse_tws_time(text, zone);
   if (time.ok()) {
     if (!ktrdr::is_supported_time(*time)) {
-      broken("parse_tws_time(\"" + printable(text) + "\") is outside the supported range", message);
+      broken("parse_tws_time(\"" + escape_bytes(text) + "\") is outside the supported range",
+             message);
     }
     return;
   }
   const Error& error = time.error();
   if (error.code != ErrorCode::kParse && error.code != ErrorCode::kInvalidArgument) {
-    broken("parse_tws_time(\"" + printable(text) + "\") failed with another code", message, &error);
+    broken("parse_tws_time(\"" + escape_bytes(text) + "\") failed with another code", message,
+           &error);
   }
   if (error.get("value") != text) {
-    broken("parse_tws_time(\"" + printable(text) + "\") failed without the text as its value",
+    broken("parse_tws_time(\"" + escape_bytes(text) + "\") failed without the text as its value",
            message, &error);
   }
 }
@@ -343,7 +313,7 @@ Fields split_checked(std::string_view payload) {
   }
   if (!payload.empty() && payload.back() == '\0') joined += '\0';
   if (joined != payload)
-    broken("split_fields lost bytes of \"" + printable(payload) + "\"", fields);
+    broken("split_fields lost bytes of \"" + escape_bytes(payload) + "\"", fields);
   return fields;
 }
 

@@ -18,21 +18,6 @@ bool is_printable(std::string_view text) noexcept {
   return true;
 }
 
-// `text` with each byte outside printable ASCII written as \xNN, for messages.
-std::string escaped(std::string_view text) {
-  std::string out;
-  for (const char c : text) {
-    if (is_printable(c)) {
-      out += c;
-    } else {
-      char hex[5];
-      std::snprintf(hex, sizeof hex, "\\x%02X", static_cast<unsigned char>(c));
-      out += hex;
-    }
-  }
-  return out;
-}
-
 bool is_valid_length(std::size_t length) noexcept {
   return length > 0 && length <= kMaxPayloadLength;
 }
@@ -45,8 +30,8 @@ Result<std::string> encode_fields(const Fields& fields) {
   std::string payload;
   for (std::size_t i = 0; i < fields.size(); ++i) {
     if (!is_printable(fields[i])) {
-      const std::string id = escaped(fields.front());
-      const std::string value = escaped(fields[i]);
+      const std::string id = escape_bytes(fields.front());
+      const std::string value = escape_bytes(fields[i]);
       return Error::invalid_argument(
           "TWS message " + id + ": field " + std::to_string(i) + " \"" + value +
               "\" holds a byte outside printable ASCII",
@@ -90,8 +75,8 @@ Result<std::string> encode_handshake(int min_version, int max_version,
   }
   if (!is_printable(connect_options)) {
     return Error::invalid_argument(
-        "TWS connect options \"" + escaped(connect_options) + "\" are not printable ASCII",
-        {{"connect_options", escaped(connect_options)}});
+        "TWS connect options \"" + escape_bytes(connect_options) + "\" are not printable ASCII",
+        {{"connect_options", escape_bytes(connect_options)}});
   }
   std::string offer = "v" + std::to_string(min_version);
   if (max_version != min_version) offer += ".." + std::to_string(max_version);
@@ -99,6 +84,20 @@ Result<std::string> encode_handshake(int min_version, int max_version,
   Result<std::string> frame = frame_payload(offer);
   if (!frame.ok()) return std::move(frame).error();
   return std::string(kApiSign) + *frame;
+}
+
+std::string escape_bytes(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    if (is_printable(c)) {
+      out += c;
+    } else {
+      char hex[5];
+      std::snprintf(hex, sizeof hex, "\\x%02X", static_cast<unsigned char>(c));
+      out += hex;
+    }
+  }
+  return out;
 }
 
 Fields split_fields(std::string_view payload) {

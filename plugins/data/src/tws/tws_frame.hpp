@@ -40,6 +40,9 @@ inline constexpr std::size_t kLengthPrefixSize = 4;
 [[nodiscard]] Result<std::string> encode_handshake(int min_version, int max_version,
                                                    std::string_view connect_options = {});
 
+// `text` with each byte outside printable ASCII (0x20-0x7E) written as \xNN, for messages.
+std::string escape_bytes(std::string_view text);
+
 // A payload split on 0x00, without the empty element after the final terminator: "a\0\0b\0"
 // is {"a", "", "b"}; text after the last 0x00 is kept as a last field.
 Fields split_fields(std::string_view payload);

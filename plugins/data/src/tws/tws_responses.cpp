@@ -15,25 +15,6 @@ namespace {
 
 using std::chrono::sys_seconds;
 
-std::string_view name_of(IncomingMessage id) noexcept {
-  switch (id) {
-    case IncomingMessage::kError:
-      return "error";
-    case IncomingMessage::kNextValidId:
-      return "nextValidId";
-    case IncomingMessage::kContractData:
-      return "contractData";
-    case IncomingMessage::kManagedAccounts:
-      return "managedAccounts";
-    case IncomingMessage::kHistoricalData:
-      return "historicalData";
-    case IncomingMessage::kContractDataEnd:
-      return "contractDataEnd";
-    case IncomingMessage::kHeadTimestamp:
-      return "headTimestamp";
-  }
-  return "unknown";
-}
 
 // `text` as a whole T (an integer or double); nullopt when it is anything else.
 template <class T>
@@ -56,7 +37,7 @@ class FieldCursor {
   // Reads msgId first and fails unless it is `id`.
   FieldCursor(const Fields& message, IncomingMessage id)
       : FieldCursor(message,
-                    std::string(name_of(id)) + " (" + std::to_string(static_cast<int>(id)) + ")",
+                    std::string(to_string(id)) + " (" + std::to_string(static_cast<int>(id)) + ")",
                     std::to_string(static_cast<int>(id))) {
     const std::optional<int> read = integer<int>("msgId");
     if (read && *read != static_cast<int>(id)) fail("msgId", "is not " + id_, message_.front());
@@ -154,6 +135,26 @@ class FieldCursor {
 };
 
 }  // namespace
+
+std::string_view to_string(IncomingMessage id) noexcept {
+  switch (id) {
+    case IncomingMessage::kError:
+      return "error";
+    case IncomingMessage::kNextValidId:
+      return "nextValidId";
+    case IncomingMessage::kContractData:
+      return "contractData";
+    case IncomingMessage::kManagedAccounts:
+      return "managedAccounts";
+    case IncomingMessage::kHistoricalData:
+      return "historicalData";
+    case IncomingMessage::kContractDataEnd:
+      return "contractDataEnd";
+    case IncomingMessage::kHeadTimestamp:
+      return "headTimestamp";
+  }
+  return "unknown";
+}
 
 Result<int> message_id(const Fields& message) {
   FieldCursor in(message, "TWS message", "");

@@ -29,6 +29,9 @@ enum class IncomingMessage : int {
   kHeadTimestamp = 88,
 };
 
+// IB's name of a message: "historicalData", "error", …
+std::string_view to_string(IncomingMessage id) noexcept;
+
 // Every parser below takes a whole message, its id included, and fails with kMalformedResponse
 // naming the message (as "historicalData (17)"), the field by IB's name (and the bar, for bars)
 // and the value at fault, with context {"message_id", "field", "value"} (and "bar"), when a
